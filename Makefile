@@ -1,0 +1,67 @@
+# ciphertrust.cckm developer entry points. `make demo` and `make test` set up everything they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+# ansible-core series for the main virtualenv; `make test-matrix` loops over the others.
+CORE ?= 2.19
+CACHE ?= $(HOME)/.cache/ciphertrust-cckm
+REQ_HASH := $(shell cat requirements.txt tests/requirements.txt | sha256sum | cut -c1-12)
+VENV ?= $(CACHE)/venv-core$(CORE)-$(REQ_HASH)
+BIN := $(VENV)/bin
+COLLECTIONS := $(CURDIR)/.build/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/ciphertrust/cckm
+PYTEST_WORKERS ?= 2
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(BIN):$(PATH)
+
+.PHONY: help venv collection lint unit integration test demo simulator clean
+
+help:
+	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
+	@echo "make test   - lint, unit and integration tests (what CI runs)"
+	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it)"
+
+# Virtualenvs are cached outside the clone, keyed by ansible-core series and requirements hash,
+# and built under a temporary name so an interrupted build is never reused.
+venv: $(BIN)/.complete
+$(BIN)/.complete:
+	@echo "Building virtualenv $(VENV)"
+	rm -rf "$(VENV).tmp"
+	$(PYTHON) -m venv "$(VENV).tmp"
+	"$(VENV).tmp/bin/pip" install --quiet --upgrade pip
+	"$(VENV).tmp/bin/pip" install --quiet "ansible-core==$(CORE).*" -r requirements.txt -r tests/requirements.txt
+	rm -rf "$(VENV)" && mv "$(VENV).tmp" "$(VENV)"
+	# venv scripts carry the path they were built at: rebuild them for the final place.
+	$(PYTHON) -m venv --upgrade "$(VENV)" >/dev/null
+	sed -i "s#$(VENV).tmp#$(VENV)#g" $$(grep -rl "$(VENV).tmp" "$(BIN)" || true)
+	touch "$@"
+
+# Ansible finds the collection at ansible_collections/ciphertrust/cckm: link the work tree there.
+collection: $(COLLECTION_LINK)
+$(COLLECTION_LINK):
+	mkdir -p "$(dir $@)"
+	ln -sfn "$(CURDIR)" "$@"
+
+lint: venv
+	$(BIN)/ruff check plugins tests
+	$(BIN)/ruff format --check plugins tests/simulator tests/unit tests/integration
+
+unit: venv collection
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: venv collection
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
+
+test: lint unit integration
+
+demo: venv collection
+	$(BIN)/python tests/demo.py
+
+simulator: venv collection
+	$(BIN)/python -m tests.simulator --seed demo --port 8443
+
+clean:
+	rm -rf .build tests/output .pytest_cache .ruff_cache

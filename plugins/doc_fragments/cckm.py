@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Connection and authentication options shared by every module.
+    DOCUMENTATION = r"""
+options:
+  address:
+    description:
+      - Host name or IP address of CipherTrust Manager, optionally with a port (V(cm.example.com:8443)),
+        or an C(https://) URL without a path. The collection adds C(/api) itself.
+      - Plain C(http://) is refused, because credentials would travel in clear text.
+      - If not set, the value of the E(CM_ADDRESS) environment variable is used.
+    type: str
+    required: true
+    aliases: [host]
+  username:
+    description:
+      - User to log in as, with O(password).
+      - If not set, the value of the E(CM_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username). The module logs in once per run and renews its token with the refresh token
+        CM returns, so long waits do not create new sessions on CM.
+      - If not set, the value of the E(CM_PASSWORD) environment variable is used.
+    type: str
+  domain:
+    description:
+      - CM domain to log in to. Empty means the root domain.
+      - If not set, the value of the E(CM_DOMAIN) environment variable is used.
+    type: str
+  auth_domain:
+    description:
+      - Domain in which the user is defined, when it differs from O(domain).
+      - If not set, the value of the E(CM_AUTH_DOMAIN) environment variable is used.
+    type: str
+  refresh_token:
+    description:
+      - A CM refresh token, used instead of a password. If CM refuses it (revoked or expired) and
+        O(password) is given too, the module logs in with the password; otherwise it fails and says so.
+      - If not set, the value of the E(CM_REFRESH_TOKEN) environment variable is used.
+    type: str
+  token:
+    description:
+      - A ready CM API token (JWT). It is used as is; when it expires the module renews it only if
+        O(refresh_token) or O(username)/O(password) are also given.
+      - If not set, the value of the E(CM_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify CM's TLS certificate and host name. Keep it on; for a private CA set O(ca_cert) instead.
+      - Setting it to V(false) makes the module warn on every run.
+      - If not set, the value of the E(CM_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_cert:
+    description:
+      - Path of a PEM file with the CA certificate(s) that signed CM's certificate.
+      - Takes precedence over E(REQUESTS_CA_BUNDLE) and the system trust store.
+      - If not set, the value of the E(CM_CA_CERT) environment variable is used.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for each HTTP request to CM. Failed GETs and logins are retried with backoff
+        on connection errors, HTTP 429 (honouring C(Retry-After)), 502, 503 and 504.
+      - If not set, the value of the E(CM_REQUEST_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+requirements:
+  - requests (Python library, on the host that runs the module)
+notes:
+  - Set the connection once for all modules with C(module_defaults) and the group C(group/ciphertrust.cckm.cckm).
+  - The E(CM_*) variables are the ones the CipherTrust Terraform provider reads, so one shell
+    environment or AWX credential serves both.
+"""
+
+    # Options common to every <cloud>_sync_job_info module.
+    INFO = r"""
+options:
+  id:
+    description:
+      - Return only the synchronization job with this id. An id that does not exist gives an empty list.
+    type: str
+  overall_status:
+    description:
+      - Return only jobs with this overall status.
+      - V(in_progress) matches both spellings CM uses (C(in_progress) and C(in progress));
+        V(failed) matches C(failed) and C(error).
+    type: str
+    choices: [completed, failed, in_progress]
+  limit:
+    description:
+      - Return at most this many jobs (1 or more). When not set, B(all) matching jobs are returned,
+        fetched page by page.
+    type: int
+  skip:
+    description:
+      - Skip this many of the newest matching jobs first.
+    type: int
+    default: 0
+"""
+
+    ATTRIBUTES = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    description: This module only reads, and runs the same in check mode.
+  diff_mode:
+    support: none
+    description: This module changes nothing, so it has no diff.
+  action_group:
+    support: full
+    description: Use C(group/ciphertrust.cckm.cckm) in C(module_defaults) to set the connection options once.
+    membership:
+      - ciphertrust.cckm.cckm
+"""

@@ -1,0 +1,465 @@
+"""The HTTPS server: auth, the CCKM job API for every family, faults, counters, control API."""
+
+from __future__ import annotations
+
+import base64
+import collections
+import json
+import os
+import secrets
+import socket
+import ssl
+import struct
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Optional
+from urllib.parse import parse_qs, urlsplit
+
+import trustme
+
+from tests.simulator.families import FAMILIES
+from tests.simulator.store import JobStore, SimJob
+
+LOGIN_PATH = "/api/v1/auth/tokens"
+DEFAULT_PAGE = 10
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Fault:
+    """A misbehaviour applied to the next ``count`` matching requests.
+
+    kind: status (with ``status``, optional ``retry_after``), reset (TCP RST), drop (close without
+    answer), slow (``delay`` seconds, then answer normally), invalid_json, html (an HTML error page
+    with ``status``), no_resources (200 without ``resources``).
+    match: ``login``, ``list``, ``get``, ``api`` (any API call but login) or ``any``.
+    """
+
+    def __init__(self, kind: str, match: str = "api", count: int = 1, status: int = 503,
+                 retry_after: Optional[str] = None, delay: float = 0.0) -> None:
+        self.kind = kind
+        self.match = match
+        self.count = count
+        self.status = status
+        self.retry_after = retry_after
+        self.delay = delay
+
+    def applies(self, kind: str) -> bool:
+        return self.count > 0 and (self.match == "any" or self.match == kind or (self.match == "api" and kind != "login"))
+
+
+class Simulator:
+    """A CipherTrust Manager stand-in on 127.0.0.1 over HTTPS.
+
+    Use as a context manager or call start()/stop(). ``ca_file`` is the CA bundle clients verify
+    with; ``address`` is ``127.0.0.1:<port>``.
+    """
+
+    def __init__(self, port: int = 0, username: str = "admin", password: Optional[str] = None,
+                 jwt_lifetime: float = 300.0, max_limit: int = 1000, cert_names: Optional[List[str]] = None,
+                 workdir: Optional[str] = None, domains: Optional[List[str]] = None) -> None:
+        self.username = username
+        self.password = password or "Sim-" + secrets.token_urlsafe(12)
+        self.jwt_lifetime = jwt_lifetime
+        self.max_limit = max_limit
+        self.domains = set(domains or ["", "root"])
+        self.store = JobStore()
+        self.lock = threading.Lock()
+        self.faults: List[Fault] = []
+        self.jwts: Dict[str, float] = {}
+        self.refresh_tokens: Dict[str, str] = {}
+        self.issued_jwts: List[str] = []
+        self.issued_refresh_tokens: List[str] = []
+        self.counters: collections.Counter = collections.Counter()
+        self.requests_log: List[Dict[str, Any]] = []
+        self.page_hook = None  # callable(path, skip) run before each listing page (tests move data between pages)
+        self._tmp = tempfile.TemporaryDirectory(prefix="cm-sim-", dir=workdir)
+        self.ca = trustme.CA()
+        self.cert = self.ca.issue_cert(*(cert_names or ["127.0.0.1", "localhost"]))
+        self.ca_file = os.path.join(self._tmp.name, "ca.pem")
+        self.ca.cert_pem.write_to_path(self.ca_file)
+        self.ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.cert.configure_cert(self.ssl_context)
+        self._port = port
+        self.httpd: Optional[ThreadingHTTPServer] = None
+        self.thread: Optional[threading.Thread] = None
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def address(self) -> str:
+        return "127.0.0.1:%d" % self._port
+
+    def start(self) -> "Simulator":
+        simulator = self
+
+        class Handler(_Handler):
+            sim = simulator
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+            request_queue_size = 128
+
+            def get_request(self):
+                conn, addr = self.socket.accept()
+                return simulator.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False), addr
+
+        self.httpd = Server(("127.0.0.1", self._port), Handler)
+        self._port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def close(self) -> None:
+        self.stop()
+        self._tmp.cleanup()
+
+    def restart(self, downtime: float) -> threading.Thread:
+        """Stop listening for ``downtime`` seconds (connections are refused), then listen again on the same port."""
+        self.stop()
+
+        def back():
+            time.sleep(downtime)
+            self.start()
+
+        thread = threading.Thread(target=back, daemon=True)
+        thread.start()
+        return thread
+
+    def __enter__(self) -> "Simulator":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- test controls ----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget jobs, faults, counters and tokens (the CA and port stay)."""
+        with self.lock:
+            self.store.clear()
+            self.faults.clear()
+            self.counters.clear()
+            self.requests_log.clear()
+            self.jwts.clear()
+            self.refresh_tokens.clear()
+            self.page_hook = None
+
+    def inject(self, kind: str, **kwargs: Any) -> Fault:
+        fault = Fault(kind, **kwargs)
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
+    def add_job(self, cloud: str, scope: str = "keys", **kwargs: Any) -> SimJob:
+        family = FAMILIES[(cloud, scope)]
+        return self.store.add(SimJob(cloud, family.path, family.filter_key, **kwargs))
+
+    def revoke_refresh_tokens(self) -> None:
+        with self.lock:
+            self.refresh_tokens.clear()
+
+    def expire_jwts(self) -> None:
+        with self.lock:
+            for jwt in self.jwts:
+                self.jwts[jwt] = 0.0
+
+    def stats(self) -> Dict[str, Any]:
+        with self.lock:
+            return dict(self.counters)
+
+    def secrets_issued(self) -> List[str]:
+        """Every secret a leak scan must not find: the password, refresh tokens and JWTs handed out."""
+        with self.lock:
+            return [self.password] + list(self.issued_refresh_tokens) + list(self.issued_jwts)
+
+    # -- used by the handler ----------------------------------------------------------------------
+
+    def take_fault(self, kind: str) -> Optional[Fault]:
+        with self.lock:
+            for fault in self.faults:
+                if fault.applies(kind):
+                    fault.count -= 1
+                    return fault
+        return None
+
+    def count(self, *names: str) -> None:
+        with self.lock:
+            for name in names:
+                self.counters[name] += 1
+
+    def issue_tokens(self, username: str, with_refresh: bool) -> Dict[str, Any]:
+        now = time.time()
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        claims = {"sub": "local|" + username, "iss": "kylo", "preferred_username": username,
+                  "jwtid": str(uuid.uuid4()), "iat": int(now), "exp": int(now + self.jwt_lifetime)}
+        jwt = "%s.%s.%s" % (header, _b64(json.dumps(claims).encode()), _b64(secrets.token_bytes(24)))
+        answer: Dict[str, Any] = {"jwt": jwt, "duration": self.jwt_lifetime, "token_type": "Bearer",
+                                  "client_id": str(uuid.uuid4())}
+        with self.lock:
+            self.jwts[jwt] = now + self.jwt_lifetime
+            self.issued_jwts.append(jwt)
+            if with_refresh:
+                refresh = secrets.token_urlsafe(32)
+                self.refresh_tokens[refresh] = username
+                self.issued_refresh_tokens.append(refresh)
+                answer["refresh_token"] = refresh
+                answer["refresh_token_id"] = str(uuid.uuid4())
+        return answer
+
+    def jwt_valid(self, jwt: str) -> bool:
+        with self.lock:
+            return self.jwts.get(jwt, 0.0) > time.time()
+
+
+def _error_body(code: int, code_desc: str, message: str) -> Dict[str, Any]:
+    return {"code": code, "codeDesc": code_desc, "message": message, "requestID": str(uuid.uuid4())}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sim: Simulator
+    protocol_version = "HTTP/1.1"
+    server_version = "CipherTrustManagerSimulator/1.0"
+
+    def log_message(self, *args: Any) -> None:  # quiet: tests read counters, not logs
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        try:
+            self.connection.do_handshake()
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            self.rfile = self.wfile = None
+
+    def handle(self) -> None:
+        if self.rfile is None:
+            return
+        try:
+            super().handle()
+        except (ssl.SSLError, ConnectionError, OSError):
+            pass
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _send(self, status: int, body: Any, content_type: str = "application/json",
+              headers: Optional[Dict[str, str]] = None) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _read_json(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            return json.loads(raw) if raw else {}
+        except ValueError:
+            return None
+
+    def _apply_fault(self, kind: str) -> bool:
+        """Misbehave if a fault matches; True when the request was consumed by it."""
+        fault = self.sim.take_fault(kind)
+        if fault is None:
+            return False
+        self.sim.count("fault_" + fault.kind)
+        if fault.kind == "slow":
+            time.sleep(fault.delay)
+            return False
+        if fault.kind in ("reset", "drop"):
+            if fault.kind == "reset":
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            try:
+                self.connection.close()
+            except OSError:
+                pass
+            self.wfile = _Sink()
+            return True
+        if fault.kind == "status":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+            self._send(fault.status, _error_body(14, "NCERRServiceUnavailable", "Simulated failure %d" % fault.status),
+                       headers=headers)
+            return True
+        if fault.kind == "html":
+            page = b"<html><head><title>%d</title></head><body><h1>Bad Gateway</h1></body></html>" % fault.status
+            self._send(fault.status, page, content_type="text/html")
+            return True
+        if fault.kind == "invalid_json":
+            self._send(200, b'{"skip": 0, "limit": 10, "total": 1, "resources": [', content_type="application/json")
+            return True
+        if fault.kind == "no_resources":
+            self._send(200, {"skip": 0, "limit": 10, "total": 0})
+            return True
+        return False
+
+    def _dispatch(self, method: str) -> None:
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/")
+        query = parse_qs(url.query, keep_blank_values=True)
+        self.sim.count("requests")
+        if path.startswith("/_sim"):
+            return self._control(method, path, query)
+        if path == LOGIN_PATH and method == "POST":
+            if self._apply_fault("login"):
+                return
+            return self._login()
+        route = _route(path)
+        kind = "list" if route and route[1] is None and method == "GET" else "get" if route and method == "GET" else "other"
+        if self._apply_fault(kind):
+            return
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or not self.sim.jwt_valid(auth[7:]):
+            self.sim.count("unauthorized")
+            return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Token is expired or invalid"))
+        if route is None:
+            return self._send(404, _error_body(4, "NCERRResourceNotFound", "Resource not found"))
+        family, job_id, action = route
+        if method == "GET" and job_id is None:
+            return self._list(family, query)
+        if method == "GET" and action is None:
+            return self._get(family, job_id)
+        if method == "POST" and job_id is None:
+            return self._start(family)
+        if method == "POST" and action == "cancel":
+            return self._cancel(family, job_id)
+        return self._send(405, _error_body(3, "NCERRMethodNotAllowed", "Method not allowed"))
+
+    # -- API --------------------------------------------------------------------------------------
+
+    def _login(self) -> None:
+        body = self._read_json()
+        self.sim.count("login_attempts")
+        if not isinstance(body, dict):
+            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "Invalid JSON body"))
+        grant = body.get("grant_type")
+        if grant == "password":
+            domain_ok = str(body.get("domain") or "") in self.sim.domains
+            if body.get("username") != self.sim.username or body.get("password") != self.sim.password or not domain_ok:
+                self.sim.count("login_failures")
+                return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Invalid username or password"))
+            self.sim.count("logins")
+            return self._send(200, self.sim.issue_tokens(body["username"], with_refresh=True))
+        if grant == "refresh_token":
+            with self.sim.lock:
+                username = self.sim.refresh_tokens.get(str(body.get("refresh_token")))
+            if username is None:
+                self.sim.count("refresh_failures")
+                return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Invalid refresh token"))
+            self.sim.count("refreshes")
+            return self._send(200, self.sim.issue_tokens(username, with_refresh=False))
+        return self._send(400, _error_body(7, "NCERRInvalidParamValue", "grant_type must be password or refresh_token"))
+
+    def _list(self, family: Any, query: Dict[str, List[str]]) -> None:
+        try:
+            skip = int(query.get("skip", ["0"])[0])
+            limit = int(query.get("limit", [str(DEFAULT_PAGE)])[0])
+        except ValueError:
+            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must be integers"))
+        if skip < 0 or limit < 0:
+            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must not be negative"))
+        limit = min(limit or DEFAULT_PAGE, self.sim.max_limit)
+        if self.sim.page_hook:
+            self.sim.page_hook(family.path, skip)
+        self.sim.count("list", "list:" + family.key)
+        now = time.time()
+        jobs = self.sim.store.query(family.path, query, now)
+        page = [job.render(now) for job in jobs[skip:skip + limit]]
+        self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": page})
+
+    def _get(self, family: Any, job_id: str) -> None:
+        self.sim.count("get", "get:" + family.key)
+        job = self.sim.store.get(family.path, job_id)
+        if job is None:
+            return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
+        self._send(200, job.render(time.time()))
+
+    def _start(self, family: Any) -> None:
+        body = self._read_json() or {}
+        self.sim.count("start")
+        values = body.get(family.filter_key) if family.filter_key else None
+        job = self.sim.store.add(SimJob(family.cloud, family.path, family.filter_key,
+                                        filter_values=values or [], duration=float(body.get("duration", 5))))
+        self._send(201, job.render(time.time()))
+
+    def _cancel(self, family: Any, job_id: str) -> None:
+        self.sim.count("cancel")
+        job = self.sim.store.get(family.path, job_id)
+        if job is None:
+            return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
+        job.cancel(time.time())
+        self._send(200, job.render(time.time()))
+
+    # -- control API for standalone use (benchmarks, demo) ----------------------------------------
+
+    def _control(self, method: str, path: str, query: Dict[str, List[str]]) -> None:
+        body = self._read_json() if method == "POST" else None
+        if path == "/_sim/stats":
+            return self._send(200, self.sim.stats())
+        if path == "/_sim/reset" and method == "POST":
+            self.sim.reset()
+            return self._send(200, {"reset": True})
+        if path == "/_sim/jobs" and method == "POST":
+            specs = body if isinstance(body, list) else [body]
+            made = []
+            for spec in specs:
+                spec = dict(spec)
+                count = int(spec.pop("count", 1))
+                for _ in range(count):
+                    made.append(self.sim.add_job(**spec).id)
+            return self._send(200, {"ids": made})
+        if path == "/_sim/faults" and method == "POST":
+            self.sim.inject(**body)
+            return self._send(200, {"injected": True})
+        return self._send(404, {"message": "unknown control path"})
+
+
+class _Sink:
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _route(path: str):
+    """(family, job id or None, action or None) for an API path, or None."""
+    for family in FAMILIES.values():
+        if path == family.path:
+            return family, None, None
+        if path.startswith(family.path + "/"):
+            rest = path[len(family.path) + 1:].split("/")
+            if len(rest) == 1:
+                return family, rest[0], None
+            if len(rest) == 2:
+                return family, rest[0], rest[1]
+    return None

@@ -1,0 +1,150 @@
+"""Synchronization jobs that move through time, per cloud family (path)."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+import uuid
+from typing import Any, Dict, Iterable, List, Optional
+
+# What a job becomes when its duration has passed. "partial" is CM's completed-with-errors.
+OUTCOMES = ("completed", "partial", "failed", "error", "aborted", "cancelled_completed", "weird")
+
+# Cloud value CM records per family, taken from the API pages.
+CLOUD_VALUES = {"aws": "aws", "azure": "AzureCloud", "google": "gcp", "oci": "oci", "sap": "sap", "sfdc": "sfdc", "luna": "luna"}
+
+
+def iso(epoch: float) -> str:
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class SimJob:
+    """One job; its visible state is a function of the wall clock."""
+
+    def __init__(
+        self,
+        cloud: str,
+        path: str,
+        filter_key: Optional[str],
+        filter_values: Iterable[str] = (),
+        duration: float = 0.0,
+        outcome: str = "completed",
+        spelling: str = "in_progress",
+        created: Optional[float] = None,
+        targets: Iterable[str] = (),
+        job_id: Optional[str] = None,
+    ) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError("outcome must be one of %s" % (OUTCOMES,))
+        self.id = job_id or str(uuid.uuid4())
+        self.cloud = cloud
+        self.path = path
+        self.filter_key = filter_key
+        self.filter_values = list(filter_values)
+        self.duration = float(duration)
+        self.outcome = outcome
+        self.spelling = spelling
+        self.created = time.time() if created is None else created
+        self.targets = list(targets) or ["%s-target-1" % cloud]
+        self.cancelled_at: Optional[float] = None
+
+    @property
+    def ends_at(self) -> float:
+        return self.created + self.duration
+
+    def cancel(self, now: float) -> None:
+        if now < self.ends_at and self.cancelled_at is None:
+            self.cancelled_at = now
+
+    def finished(self, now: float) -> bool:
+        return self.cancelled_at is not None or now >= self.ends_at
+
+    def overall_status(self, now: float) -> str:
+        if self.cancelled_at is not None:
+            return "completed"
+        if now < self.ends_at:
+            return self.spelling
+        return {"partial": "completed", "cancelled_completed": "completed", "weird": "paused"}.get(self.outcome, self.outcome)
+
+    def render(self, now: float) -> Dict[str, Any]:
+        status = self.overall_status(now)
+        finished = self.finished(now)
+        end = self.cancelled_at if self.cancelled_at is not None else self.ends_at
+        if not finished:
+            detailed = {t: self.spelling for t in self.targets}
+        elif self.outcome == "partial":
+            detailed = {t: "synchronized successfully" for t in self.targets[1:]}
+            detailed[self.targets[0]] = "Error listing keys from %s: access denied" % self.cloud.upper()
+        elif self.outcome in ("failed", "error"):
+            detailed = {t: "Error synchronizing: connection to the cloud failed" for t in self.targets}
+        elif self.outcome == "aborted" or self.cancelled_at is not None or self.outcome == "cancelled_completed":
+            detailed = {t: "in_progress" for t in self.targets}
+        else:
+            detailed = {t: "synchronized successfully" for t in self.targets}
+        job = {
+            "id": self.id,
+            "uri": "kylo:kylo:cckm:synchronize:%s" % self.id,
+            "account": "kylo:kylo:admin:accounts:kylo",
+            "application": "ncryptify:gemalto:admin:apps:kylo",
+            "devAccount": "ncryptify:gemalto:admin:accounts:gemalto",
+            "createdAt": iso(self.created),
+            "updatedAt": iso(min(now, end)),
+            "overall_status": status,
+            "detailed_status": detailed,
+            "cloud": CLOUD_VALUES.get(self.cloud, self.cloud),
+            "abort": self.cancelled_at is not None or self.outcome in ("aborted", "cancelled_completed"),
+        }
+        if finished:
+            job["completed_at"] = iso(end)
+        if self.filter_key:
+            job[self.filter_key] = list(self.filter_values)
+        return job
+
+
+class JobStore:
+    """Jobs per family path, kept newest first."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_path: Dict[str, List[SimJob]] = {}
+        self.by_id: Dict[str, SimJob] = {}
+
+    def add(self, job: SimJob) -> SimJob:
+        with self.lock:
+            jobs = self.by_path.setdefault(job.path, [])
+            jobs.append(job)
+            jobs.sort(key=lambda j: j.created, reverse=True)
+            self.by_id[job.id] = job
+        return job
+
+    def remove(self, job_id: str) -> None:
+        with self.lock:
+            job = self.by_id.pop(job_id, None)
+            if job:
+                self.by_path[job.path].remove(job)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.by_path.clear()
+            self.by_id.clear()
+
+    def get(self, path: str, job_id: str) -> Optional[SimJob]:
+        job = self.by_id.get(job_id)
+        return job if job and job.path == path else None
+
+    def query(self, path: str, query: Dict[str, List[str]], now: float) -> List[SimJob]:
+        ids = set(query.get("id", []))
+        statuses = set(query.get("overall_status", []))
+        with self.lock:
+            jobs = list(self.by_path.get(path, []))
+        out = []
+        for job in jobs:
+            if ids and job.id not in ids:
+                continue
+            if statuses and job.overall_status(now) not in statuses:
+                continue
+            if job.filter_key and job.filter_key in query and not set(query[job.filter_key]) & set(job.filter_values):
+                continue
+            out.append(job)
+        return out
