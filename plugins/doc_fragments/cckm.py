@@ -1,14 +1,8 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
 
-__metaclass__ = type
-
-
-class ModuleDocFragment(object):
-
+class ModuleDocFragment:
     # Connection and authentication options shared by every module.
     DOCUMENTATION = r"""
 options:

@@ -182,8 +182,10 @@ class CckmClient:
             raise error.redact(self._secrets())
         jwt = answer.get("jwt") if isinstance(answer, dict) else None
         if not jwt:
-            raise CckmError("CipherTrust Manager answered the login without a 'jwt': is 'address' a CipherTrust Manager?",
-                            url=self.api_url + LOGIN_PATH)
+            raise CckmError(
+                "CipherTrust Manager answered the login without a 'jwt': is 'address' a CipherTrust Manager?",
+                url=self.api_url + LOGIN_PATH,
+            )
         duration = _number(answer.get("duration"), DEFAULT_JWT_LIFETIME)
         self._jwt = jwt
         # Renew a little early so a request is never sent with a token about to lapse.
@@ -243,8 +245,9 @@ class CckmClient:
                 if error.retry_after is not None:
                     pause = min(max(pause, error.retry_after), MAX_RETRY_AFTER)
                 if self.on_retry:
-                    self.on_retry("%s; retrying in %.1f s (attempt %d of %d)" % (
-                        error.message, pause, attempt + 1, self.max_retries + 1))
+                    self.on_retry(
+                        "%s; retrying in %.1f s (attempt %d of %d)" % (error.message, pause, attempt + 1, self.max_retries + 1)
+                    )
                 self.sleep(pause)
 
     def _send_once(
@@ -259,8 +262,13 @@ class CckmClient:
         self.requests_sent += 1
         try:
             response = self.session.request(
-                method, url, params=params, json=json_body, headers=headers,
-                verify=self.verify, timeout=self.request_timeout,
+                method,
+                url,
+                params=params,
+                json=json_body,
+                headers=headers,
+                verify=self.verify,
+                timeout=self.request_timeout,
             )
         except requests.exceptions.RequestException as exc:
             raise _transport_error(method, url, exc, self.request_timeout) from None
@@ -277,8 +285,10 @@ class CckmClient:
                 return None
             raise
         if not isinstance(job, dict) or "id" not in job:
-            raise CckmError("CipherTrust Manager answered GET %s%s with something that is not a job." % (self.api_url, path),
-                            url=self.api_url + path)
+            raise CckmError(
+                "CipherTrust Manager answered GET %s%s with something that is not a job." % (self.api_url, path),
+                url=self.api_url + path,
+            )
         return job
 
     def list_jobs(
@@ -347,7 +357,8 @@ def _page_content(url: str, page: Any) -> Tuple[List[Dict[str, Any]], int]:
         raise CckmError(
             "CipherTrust Manager answered GET %s without a 'resources' list; is 'address' a CipherTrust "
             "Manager with CCKM, reached directly rather than through a proxy that rewrites answers?" % url,
-            url=url, retryable=True,
+            url=url,
+            retryable=True,
         )
     resources = [job for job in page["resources"] if isinstance(job, dict)]
     total = int(_number(page.get("total"), len(resources)))
@@ -379,7 +390,9 @@ def _decode(method: str, url: str, response: Any) -> Any:
                 "CipherTrust Manager answered %s %s with HTTP %d but the body is not JSON (it begins %r); "
                 "check that 'address' points at CM itself and not at a proxy or login page."
                 % (method, url, status, response.text[:60]),
-                url=url, status=status, retryable=True,
+                url=url,
+                status=status,
+                retryable=True,
             ) from None
     body: Dict[str, Any] = {}
     try:
@@ -390,8 +403,12 @@ def _decode(method: str, url: str, response: Any) -> Any:
         pass
     error = CckmError(
         _http_error_message(method, url, status, body, response),
-        url=url, status=status, code=body.get("code"), code_desc=body.get("codeDesc"),
-        request_id=body.get("requestID"), retryable=status in RETRY_STATUSES,
+        url=url,
+        status=status,
+        code=body.get("code"),
+        code_desc=body.get("codeDesc"),
+        request_id=body.get("requestID"),
+        retryable=status in RETRY_STATUSES,
         cm_message=body.get("message"),
         retry_after=_retry_after(response.headers.get("Retry-After")) if status == 429 else None,
     )
@@ -437,30 +454,57 @@ def _transport_error(method: str, url: str, exc: Exception, timeout: float) -> C
     if isinstance(exc, requests.exceptions.SSLError):
         text = str(reason)
         if "hostname" in text.lower() or "match" in text.lower():
-            advice = ("the certificate does not name %r; use the host name the certificate was issued for "
-                      "in 'address'" % host.rsplit(":", 1)[0])
+            advice = (
+                "the certificate does not name %r; use the host name the certificate was issued for "
+                "in 'address'" % host.rsplit(":", 1)[0]
+            )
         else:
-            advice = ("set 'ca_cert' (CM_CA_CERT) to the CA bundle that signed CM's certificate, or, knowingly, "
-                      "validate_certs: false")
-        return CckmError(
-            "TLS verification of %s failed (%s): %s." % (host, _short(text), advice), url=url)
+            advice = (
+                "set 'ca_cert' (CM_CA_CERT) to the CA bundle that signed CM's certificate, or, knowingly, validate_certs: false"
+            )
+        return CckmError("TLS verification of %s failed (%s): %s." % (host, _short(text), advice), url=url)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return CckmError("No connection to %s within request_timeout (%s s); check 'address', firewalls and "
-                         "proxies." % (host, timeout), url=url, retryable=True)
+        return CckmError(
+            "No connection to %s within request_timeout (%s s); check 'address', firewalls and proxies." % (host, timeout),
+            url=url,
+            retryable=True,
+        )
     if isinstance(exc, requests.exceptions.Timeout):
-        return CckmError("CipherTrust Manager did not answer %s %s within request_timeout (%s s); raise "
-                         "request_timeout if CM is slow." % (method, url, timeout), url=url, retryable=True)
+        return CckmError(
+            "CipherTrust Manager did not answer %s %s within request_timeout (%s s); raise "
+            "request_timeout if CM is slow." % (method, url, timeout),
+            url=url,
+            retryable=True,
+        )
     text = str(reason)
     lowered = text.lower()
-    if any(marker in lowered for marker in ("name or service not known", "nodename nor servname", "getaddrinfo",
-                                            "name resolution", "no address associated", "resolve")):
-        return CckmError("Cannot resolve the host name in 'address' (%s): check the spelling, DNS, or use an IP "
-                         "address." % host.rsplit(":", 1)[0], url=url)
+    if any(
+        marker in lowered
+        for marker in (
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo",
+            "name resolution",
+            "no address associated",
+            "resolve",
+        )
+    ):
+        return CckmError(
+            "Cannot resolve the host name in 'address' (%s): check the spelling, DNS, or use an IP "
+            "address." % host.rsplit(":", 1)[0],
+            url=url,
+        )
     if "refused" in lowered:
-        return CckmError("Connection to %s refused: CM is not listening there (wrong port in 'address', or CM is "
-                         "restarting)." % host, url=url, retryable=True)
-    return CckmError("Connection to %s failed during %s %s (%s); retrying may help." % (
-        host, method, url, _short(text)), url=url, retryable=True)
+        return CckmError(
+            "Connection to %s refused: CM is not listening there (wrong port in 'address', or CM is restarting)." % host,
+            url=url,
+            retryable=True,
+        )
+    return CckmError(
+        "Connection to %s failed during %s %s (%s); retrying may help." % (host, method, url, _short(text)),
+        url=url,
+        retryable=True,
+    )
 
 
 def _root_cause(exc: BaseException) -> BaseException:

@@ -111,9 +111,7 @@ CLOUDS: Dict[str, Cloud] = {
     ),
 }
 
-FILTER_OPTIONS: Tuple[str, ...] = tuple(
-    sorted({c.filter_option for c in CLOUDS.values() if c.filter_option})
-)
+FILTER_OPTIONS: Tuple[str, ...] = tuple(sorted({c.filter_option for c in CLOUDS.values() if c.filter_option}))
 """Every scope filter option of every cloud, to tell a misplaced filter from a typo."""
 
 

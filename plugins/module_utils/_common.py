@@ -13,11 +13,16 @@ import re
 from typing import Any, Dict, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud, cloud_with_filter
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, list_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import STATUS_FILTER_SPELLINGS, summarize_states, unknown_status_warnings
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+    STATUS_FILTER_SPELLINGS,
+    summarize_states,
+    unknown_status_warnings,
+)
 
 CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
     "address": {"type": "str", "aliases": ["host"], "fallback": (env_fallback, ["CM_ADDRESS"])},
@@ -70,21 +75,30 @@ def new_module(argument_spec: Dict[str, Any], **kwargs: Any) -> AnsibleModule:
 def base_url(address: Optional[str]) -> str:
     """``https://host[:port]`` from ``address``: a host, host:port or an https:// URL with no path."""
     if not address or not address.strip():
-        raise CckmInputError("address", "is required: the host name or IP of CipherTrust Manager "
-                                        "(option 'address' or CM_ADDRESS), e.g. cm.example.com or cm.example.com:8443.")
+        raise CckmInputError(
+            "address",
+            "is required: the host name or IP of CipherTrust Manager "
+            "(option 'address' or CM_ADDRESS), e.g. cm.example.com or cm.example.com:8443.",
+        )
     text = address.strip()
     scheme = "https"
     if "://" in text:
         scheme, text = text.split("://", 1)
         if scheme.lower() == "http":
-            raise CckmInputError("address", "%r uses http://; CipherTrust Manager's API is served over HTTPS only "
-                                            "and credentials must not travel in clear text. Use https:// or the bare host." % address)
+            raise CckmInputError(
+                "address",
+                "%r uses http://; CipherTrust Manager's API is served over HTTPS only "
+                "and credentials must not travel in clear text. Use https:// or the bare host." % address,
+            )
         if scheme.lower() != "https":
             raise CckmInputError("address", "%r: only https:// is supported." % address)
     text = text.rstrip("/")
     if any(ch in text for ch in "/?#@ "):
-        raise CckmInputError("address", "%r must be only a host and an optional port (cm.example.com:8443), "
-                                        "without a path, query, user or spaces; the collection adds /api itself." % address)
+        raise CckmInputError(
+            "address",
+            "%r must be only a host and an optional port (cm.example.com:8443), "
+            "without a path, query, user or spaces; the collection adds /api itself." % address,
+        )
     match = _HOST_PORT.match(text)
     if not match or (match.group(3) and not 0 < int(match.group(3)) < 65536):
         raise CckmInputError("address", "%r is not a valid host[:port]." % address)
@@ -107,14 +121,23 @@ def credentials_from_params(params: Dict[str, Any]) -> _client.Credentials:
     if params.get("password") and not params.get("username"):
         raise CckmInputError("username", "is required with password (or CM_USERNAME).")
     if params.get("username") and not (params.get("password") or params.get("refresh_token") or params.get("token")):
-        raise CckmInputError("password", "is required with username %r (or CM_PASSWORD), unless refresh_token or token "
-                                         "is given." % params["username"])
+        raise CckmInputError(
+            "password",
+            "is required with username %r (or CM_PASSWORD), unless refresh_token or token is given." % params["username"],
+        )
     if not (params.get("password") or params.get("refresh_token") or params.get("token")):
-        raise CckmInputError("password", "no credentials: give username and password (CM_USERNAME, CM_PASSWORD), "
-                                         "refresh_token (CM_REFRESH_TOKEN) or token (CM_TOKEN).")
+        raise CckmInputError(
+            "password",
+            "no credentials: give username and password (CM_USERNAME, CM_PASSWORD), "
+            "refresh_token (CM_REFRESH_TOKEN) or token (CM_TOKEN).",
+        )
     return _client.Credentials(
-        username=params.get("username"), password=params.get("password"), domain=params.get("domain"),
-        auth_domain=params.get("auth_domain"), refresh_token=params.get("refresh_token"), token=params.get("token"),
+        username=params.get("username"),
+        password=params.get("password"),
+        domain=params.get("domain"),
+        auth_domain=params.get("auth_domain"),
+        refresh_token=params.get("refresh_token"),
+        token=params.get("token"),
     )
 
 
@@ -128,8 +151,10 @@ def client_from_module(module: AnsibleModule) -> _client.CckmClient:
     verify = _verify(params)
     credentials = credentials_from_params(params)
     if verify is False:
-        module.warn("validate_certs is false: the TLS certificate of %s is not checked, so anyone on the network "
-                    "path can read the credentials. Prefer ca_cert for a private CA." % url)
+        module.warn(
+            "validate_certs is false: the TLS certificate of %s is not checked, so anyone on the network "
+            "path can read the credentials. Prefer ca_cert for a private CA." % url
+        )
         _silence_insecure_request_warning()
     return _client.CckmClient(url, credentials, verify=verify, request_timeout=timeout, on_retry=module.log)
 
@@ -147,8 +172,11 @@ def validate_job_id(option: str, job_id: str) -> str:
     """A job id safe to put in a URL path (no spaces, slashes or '..')."""
     text = str(job_id).strip()
     if not _JOB_ID.match(text) or ".." in text:
-        raise CckmInputError(option, "%r is not a synchronization job id: ids are like "
-                                     "0ea5d52e-387c-44fa-b079-21c8b768f77b (letters, digits, '-', '_', '.', ':')." % job_id)
+        raise CckmInputError(
+            option,
+            "%r is not a synchronization job id: ids are like "
+            "0ea5d52e-387c-44fa-b079-21c8b768f77b (letters, digits, '-', '_', '.', ':')." % job_id,
+        )
     return text
 
 
@@ -192,7 +220,9 @@ def run_info_module(cloud_name: str) -> None:
             cloud,
             scope=params.get("scope"),
             ids=ids,
-            filter_values=validate_filter_values(cloud.filter_option, params.get(cloud.filter_option)) if cloud.filter_option else None,
+            filter_values=validate_filter_values(cloud.filter_option, params.get(cloud.filter_option))
+            if cloud.filter_option
+            else None,
             overall_status=params.get("overall_status"),
             sort=params.get("sort"),
         )
@@ -203,3 +233,26 @@ def run_info_module(cloud_name: str) -> None:
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
     module.exit_json(changed=False, sync_jobs=jobs, total=total, summary=summarize_states(jobs))
+
+
+def wait_argspec() -> Dict[str, Dict[str, Any]]:
+    """Options of ``sync_job_wait``: connection, what to watch, and how long and how often."""
+    spec = connection_argspec()
+    spec.update(
+        cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
+        scope={"type": "str"},
+        id={"type": "list", "elements": "str"},
+        timeout={"type": "int", "default": 1800},
+        poll_interval={"type": "float", "default": 2.0},
+        max_poll_interval={"type": "float", "default": 30.0},
+        fail_on={
+            "type": "list",
+            "elements": "str",
+            "default": ["failed", "cancelled"],
+            "choices": ["failed", "cancelled", "partial"],
+        },
+        progress_file={"type": "path"},
+    )
+    for option in sorted({c.filter_option for c in CLOUDS.values() if c.filter_option}):
+        spec[option] = {"type": "list", "elements": "str"}
+    return spec

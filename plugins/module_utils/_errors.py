@@ -53,7 +53,7 @@ class CckmError(Exception):
         }
         return {key: value for key, value in facts.items() if value is not None}
 
-    def redact(self, secrets: Iterable[Optional[str]]) -> "CckmError":
+    def redact(self, secrets: Iterable[Optional[str]]) -> CckmError:
         """Blank any secret that a server or a library echoed into the message."""
         for secret in secrets:
             if secret and len(secret) >= 4:

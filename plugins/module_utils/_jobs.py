@@ -75,7 +75,7 @@ def list_jobs(client: Any, query: JobQuery, skip: int = 0, limit: Optional[int] 
             jobs.extend(found)
             total += counted
         newest_first(jobs)
-        jobs = jobs[skip:] if limit is None else jobs[skip:skip + limit]
+        jobs = jobs[skip:] if limit is None else jobs[skip : skip + limit]
     for job in jobs:
         normalize_job(job)
     return newest_first(jobs), total

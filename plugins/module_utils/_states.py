@@ -56,7 +56,9 @@ def job_state(job: Dict[str, Any], errors: List[Dict[str, str]]) -> str:
     status = _canonical_status(job.get("overall_status"))
     if status == "in_progress":
         return IN_PROGRESS
-    if status in ("aborted", "cancelled", "canceled") or (job.get("abort") is True and status in ("completed", "failed", "error")):
+    if status in ("aborted", "cancelled", "canceled") or (
+        job.get("abort") is True and status in ("completed", "failed", "error")
+    ):
         return CANCELLED
     if status in ("failed", "error"):
         return FAILED

@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: aws_sync_job_info
@@ -28,8 +24,8 @@ options:
   scope:
     description:
       - Which family of AWS KMS synchronization jobs to list.
-      - V(keys): AWS KMS keys (the default).
-      - V(custom_key_stores): AWS custom key stores (CloudHSM and external key stores).
+      - V(keys) - AWS KMS keys (the default).
+      - V(custom_key_stores) - AWS custom key stores (CloudHSM and external key stores).
     type: str
     default: keys
     choices: [custom_key_stores, keys]
@@ -131,12 +127,12 @@ sync_jobs:
       type: str
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
-        kms:
-          description: The kms values the job synchronizes.
-          type: list
-          elements: str
-          returned: when the job has them
-          sample: ["kms-prod"]
+    kms:
+      description: The kms values the job synchronizes.
+      type: list
+      elements: str
+      returned: when the job has them
+      sample: ["kms-prod"]
 total:
   description: Number of matching jobs CM counts (before O(skip) and O(limit)).
   returned: success

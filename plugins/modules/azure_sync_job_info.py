@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: azure_sync_job_info
@@ -28,9 +24,9 @@ options:
   scope:
     description:
       - Which family of Azure Key Vault synchronization jobs to list.
-      - V(keys): Azure keys (the default).
-      - V(certificates): Azure certificates.
-      - V(secrets): Azure secrets.
+      - V(keys) - Azure keys (the default).
+      - V(certificates) - Azure certificates.
+      - V(secrets) - Azure secrets.
     type: str
     default: keys
     choices: [certificates, keys, secrets]
@@ -132,12 +128,12 @@ sync_jobs:
       type: str
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
-        key_vaults:
-          description: The key vaults values the job synchronizes.
-          type: list
-          elements: str
-          returned: when the job has them
-          sample: ["keyvault-softkeys::12e533dd-b5c2-4e58-a264-0cd812dc5a34"]
+    key_vaults:
+      description: The key vaults values the job synchronizes.
+      type: list
+      elements: str
+      returned: when the job has them
+      sample: ["keyvault-softkeys::12e533dd-b5c2-4e58-a264-0cd812dc5a34"]
 total:
   description: Number of matching jobs CM counts (before O(skip) and O(limit)).
   returned: success

@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: google_sync_job_info
@@ -124,12 +120,12 @@ sync_jobs:
       type: str
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
-        key_rings:
-          description: The key rings values the job synchronizes.
-          type: list
-          elements: str
-          returned: when the job has them
-          sample: ["projects/my-project/locations/global/keyRings/demo-key-ring"]
+    key_rings:
+      description: The key rings values the job synchronizes.
+      type: list
+      elements: str
+      returned: when the job has them
+      sample: ["projects/my-project/locations/global/keyRings/demo-key-ring"]
 total:
   description: Number of matching jobs CM counts (before O(skip) and O(limit)).
   returned: success

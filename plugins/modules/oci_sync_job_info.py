@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: oci_sync_job_info
@@ -119,12 +115,12 @@ sync_jobs:
       type: str
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
-        vaults:
-          description: The vaults values the job synchronizes.
-          type: list
-          elements: str
-          returned: when the job has them
-          sample: ["ocid1.vault.oc1.iad.example"]
+    vaults:
+      description: The vaults values the job synchronizes.
+      type: list
+      elements: str
+      returned: when the job has them
+      sample: ["ocid1.vault.oc1.iad.example"]
 total:
   description: Number of matching jobs CM counts (before O(skip) and O(limit)).
   returned: success

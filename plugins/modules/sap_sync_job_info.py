@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: sap_sync_job_info
@@ -119,12 +115,12 @@ sync_jobs:
       type: str
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
-        groups:
-          description: The groups values the job synchronizes.
-          type: list
-          elements: str
-          returned: when the job has them
-          sample: ["3e732d57-5ea1-491f-b238-9f4a39a9566f"]
+    groups:
+      description: The groups values the job synchronizes.
+      type: list
+      elements: str
+      returned: when the job has them
+      sample: ["3e732d57-5ea1-491f-b238-9f4a39a9566f"]
 total:
   description: Number of matching jobs CM counts (before O(skip) and O(limit)).
   returned: success

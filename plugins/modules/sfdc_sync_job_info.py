@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: sfdc_sync_job_info
@@ -28,8 +24,8 @@ options:
   scope:
     description:
       - Which family of Salesforce synchronization jobs to list.
-      - V(keys): Salesforce tenant secrets (the default).
-      - V(certificates): Salesforce certificates.
+      - V(keys) - Salesforce tenant secrets (the default).
+      - V(certificates) - Salesforce certificates.
     type: str
     default: keys
     choices: [certificates, keys]
@@ -136,12 +132,12 @@ sync_jobs:
       type: str
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
-        organizations:
-          description: The organizations values the job synchronizes.
-          type: list
-          elements: str
-          returned: when the job has them
-          sample: ["00DB000000040bIMAQ"]
+    organizations:
+      description: The organizations values the job synchronizes.
+      type: list
+      elements: str
+      returned: when the job has them
+      sample: ["00DB000000040bIMAQ"]
 total:
   description: Number of matching jobs CM counts (before O(skip) and O(limit)).
   returned: success

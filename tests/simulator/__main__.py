@@ -29,15 +29,15 @@ def main(argv=None) -> int:
     parser.add_argument("--env-file", help="write CM_* variables for clients to this file")
     args = parser.parse_args(argv)
 
-    sim = Simulator(port=args.port, username=args.username, password=args.password,
-                    jwt_lifetime=args.jwt_lifetime, max_limit=args.max_limit)
+    sim = Simulator(
+        port=args.port, username=args.username, password=args.password, jwt_lifetime=args.jwt_lifetime, max_limit=args.max_limit
+    )
     sim.start()
     if args.seed == "demo":
         seed_demo(sim, running_for=args.running_for)
     if args.many:
         seed_many(sim, "aws", args.many)
-    env = {"CM_ADDRESS": sim.address, "CM_USERNAME": sim.username, "CM_PASSWORD": sim.password,
-           "CM_CA_CERT": sim.ca_file}
+    env = {"CM_ADDRESS": sim.address, "CM_USERNAME": sim.username, "CM_PASSWORD": sim.password, "CM_CA_CERT": sim.ca_file}
     if args.env_file:
         with open(args.env_file, "w") as handle:
             handle.write("".join("export %s=%s\n" % item for item in env.items()))

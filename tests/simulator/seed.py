@@ -7,8 +7,13 @@ import time
 from tests.simulator.families import FAMILIES
 
 _SAMPLE_FILTERS = {
-    "aws": ["kms-prod"], "azure": ["keyvault-softkeys"], "google": ["projects/demo/locations/global/keyRings/ring-1"],
-    "oci": ["vault-finance"], "sap": ["group-payments"], "sfdc": ["00DB000000040bIMAQ"], "luna": [],
+    "aws": ["kms-prod"],
+    "azure": ["keyvault-softkeys"],
+    "google": ["projects/demo/locations/global/keyRings/ring-1"],
+    "oci": ["vault-finance"],
+    "sap": ["group-payments"],
+    "sfdc": ["00DB000000040bIMAQ"],
+    "luna": [],
 }
 
 
@@ -19,11 +24,25 @@ def seed_demo(sim, running_for: float = 6.0) -> None:
     for (cloud, scope), _family in FAMILIES.items():
         values = _SAMPLE_FILTERS[cloud]
         for age, (outcome, duration) in enumerate(plan):
-            sim.add_job(cloud, scope, filter_values=values, outcome=outcome, duration=duration,
-                        created=now - 3600 * (age + 1), targets=["%s-target-%d" % (cloud, i) for i in (1, 2)])
-        sim.add_job(cloud, scope, filter_values=values, outcome="completed", duration=running_for,
-                    spelling="in progress" if cloud in ("azure", "sap") else "in_progress",
-                    created=now, targets=["%s-target-1" % cloud])
+            sim.add_job(
+                cloud,
+                scope,
+                filter_values=values,
+                outcome=outcome,
+                duration=duration,
+                created=now - 3600 * (age + 1),
+                targets=["%s-target-%d" % (cloud, i) for i in (1, 2)],
+            )
+        sim.add_job(
+            cloud,
+            scope,
+            filter_values=values,
+            outcome="completed",
+            duration=running_for,
+            spelling="in progress" if cloud in ("azure", "sap") else "in_progress",
+            created=now,
+            targets=["%s-target-1" % cloud],
+        )
 
 
 def seed_many(sim, cloud: str, count: int, scope: str = "keys") -> None:

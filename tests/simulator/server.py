@@ -40,8 +40,15 @@ class Fault:
     match: ``login``, ``list``, ``get``, ``api`` (any API call but login) or ``any``.
     """
 
-    def __init__(self, kind: str, match: str = "api", count: int = 1, status: int = 503,
-                 retry_after: Optional[str] = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        kind: str,
+        match: str = "api",
+        count: int = 1,
+        status: int = 503,
+        retry_after: Optional[str] = None,
+        delay: float = 0.0,
+    ) -> None:
         self.kind = kind
         self.match = match
         self.count = count
@@ -60,9 +67,17 @@ class Simulator:
     with; ``address`` is ``127.0.0.1:<port>``.
     """
 
-    def __init__(self, port: int = 0, username: str = "admin", password: Optional[str] = None,
-                 jwt_lifetime: float = 300.0, max_limit: int = 1000, cert_names: Optional[List[str]] = None,
-                 workdir: Optional[str] = None, domains: Optional[List[str]] = None) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        username: str = "admin",
+        password: Optional[str] = None,
+        jwt_lifetime: float = 300.0,
+        max_limit: int = 1000,
+        cert_names: Optional[List[str]] = None,
+        workdir: Optional[str] = None,
+        domains: Optional[List[str]] = None,
+    ) -> None:
         self.username = username
         self.password = password or "Sim-" + secrets.token_urlsafe(12)
         self.jwt_lifetime = jwt_lifetime
@@ -99,7 +114,7 @@ class Simulator:
     def address(self) -> str:
         return "127.0.0.1:%d" % self._port
 
-    def start(self) -> "Simulator":
+    def start(self) -> Simulator:
         simulator = self
 
         class Handler(_Handler):
@@ -142,7 +157,7 @@ class Simulator:
         thread.start()
         return thread
 
-    def __enter__(self) -> "Simulator":
+    def __enter__(self) -> Simulator:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -207,11 +222,21 @@ class Simulator:
     def issue_tokens(self, username: str, with_refresh: bool) -> Dict[str, Any]:
         now = time.time()
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        claims = {"sub": "local|" + username, "iss": "kylo", "preferred_username": username,
-                  "jwtid": str(uuid.uuid4()), "iat": int(now), "exp": int(now + self.jwt_lifetime)}
+        claims = {
+            "sub": "local|" + username,
+            "iss": "kylo",
+            "preferred_username": username,
+            "jwtid": str(uuid.uuid4()),
+            "iat": int(now),
+            "exp": int(now + self.jwt_lifetime),
+        }
         jwt = "%s.%s.%s" % (header, _b64(json.dumps(claims).encode()), _b64(secrets.token_bytes(24)))
-        answer: Dict[str, Any] = {"jwt": jwt, "duration": self.jwt_lifetime, "token_type": "Bearer",
-                                  "client_id": str(uuid.uuid4())}
+        answer: Dict[str, Any] = {
+            "jwt": jwt,
+            "duration": self.jwt_lifetime,
+            "token_type": "Bearer",
+            "client_id": str(uuid.uuid4()),
+        }
         with self.lock:
             self.jwts[jwt] = now + self.jwt_lifetime
             self.issued_jwts.append(jwt)
@@ -242,18 +267,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.handshake_failed = False
         try:
             self.connection.do_handshake()
-        except (ssl.SSLError, OSError):
+        except (ssl.SSLError, OSError):  # a client that does not trust our CA hangs up here
+            self.handshake_failed = True
             self.close_connection = True
-            self.rfile = self.wfile = None
 
     def handle(self) -> None:
-        if self.rfile is None:
+        if self.handshake_failed:
             return
         try:
             super().handle()
         except (ssl.SSLError, ConnectionError, OSError):
+            pass
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except (ssl.SSLError, ConnectionError, OSError, ValueError):
             pass
 
     def do_GET(self) -> None:
@@ -267,8 +299,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------------------
 
-    def _send(self, status: int, body: Any, content_type: str = "application/json",
-              headers: Optional[Dict[str, str]] = None) -> None:
+    def _send(
+        self, status: int, body: Any, content_type: str = "application/json", headers: Optional[Dict[str, str]] = None
+    ) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -307,8 +340,9 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
-            self._send(fault.status, _error_body(14, "NCERRServiceUnavailable", "Simulated failure %d" % fault.status),
-                       headers=headers)
+            self._send(
+                fault.status, _error_body(14, "NCERRServiceUnavailable", "Simulated failure %d" % fault.status), headers=headers
+            )
             return True
         if fault.kind == "html":
             page = b"<html><head><title>%d</title></head><body><h1>Bad Gateway</h1></body></html>" % fault.status
@@ -393,7 +427,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.sim.count("list", "list:" + family.key)
         now = time.time()
         jobs = self.sim.store.query(family.path, query, now)
-        page = [job.render(now) for job in jobs[skip:skip + limit]]
+        page = [job.render(now) for job in jobs[skip : skip + limit]]
         self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": page})
 
     def _get(self, family: Any, job_id: str) -> None:
@@ -407,8 +441,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_json() or {}
         self.sim.count("start")
         values = body.get(family.filter_key) if family.filter_key else None
-        job = self.sim.store.add(SimJob(family.cloud, family.path, family.filter_key,
-                                        filter_values=values or [], duration=float(body.get("duration", 5))))
+        job = self.sim.store.add(
+            SimJob(
+                family.cloud, family.path, family.filter_key, filter_values=values or [], duration=float(body.get("duration", 5))
+            )
+        )
         self._send(201, job.render(time.time()))
 
     def _cancel(self, family: Any, job_id: str) -> None:
@@ -457,7 +494,7 @@ def _route(path: str):
         if path == family.path:
             return family, None, None
         if path.startswith(family.path + "/"):
-            rest = path[len(family.path) + 1:].split("/")
+            rest = path[len(family.path) + 1 :].split("/")
             if len(rest) == 1:
                 return family, rest[0], None
             if len(rest) == 2:

@@ -1,0 +1,169 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Main of ``sync_job_wait``: validate, watch, wait, apply ``fail_on``, report.
+
+Internal to ciphertrust.cckm: not a public API, may change without notice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any, Dict, List, Optional
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import (
+    client_from_module,
+    fail_from_error,
+    misplaced_filter_message,
+    new_module,
+    validate_filter_values,
+    validate_job_id,
+    wait_argspec,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+    FINISHED_STATES,
+    summarize_states,
+    unknown_status_warnings,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
+
+
+def _check_timing(params: Dict[str, Any]) -> None:
+    if params["timeout"] < 0:
+        raise CckmInputError("timeout", "must be 0 or more seconds, got %d." % params["timeout"])
+    if params["poll_interval"] <= 0:
+        raise CckmInputError("poll_interval", "must be more than 0 seconds, got %s." % params["poll_interval"])
+    if params["max_poll_interval"] < params["poll_interval"]:
+        raise CckmInputError(
+            "max_poll_interval",
+            "must be at least poll_interval (%s), got %s." % (params["poll_interval"], params["max_poll_interval"]),
+        )
+
+
+def _query(params: Dict[str, Any]) -> JobQuery:
+    cloud: Cloud = CLOUDS[params["cloud"]]
+    scope = params.get("scope") or cloud.default_scope
+    if scope not in cloud.scopes:
+        raise CckmInputError(
+            "scope", "%r is not a scope of %s; choose one of: %s." % (scope, cloud.name, ", ".join(sorted(cloud.scopes)))
+        )
+    values = None
+    for option in FILTER_OPTIONS:
+        if params.get(option) is None:
+            continue
+        if option != cloud.filter_option:
+            raise CckmInputError(option, misplaced_filter_message(option, cloud))
+        values = validate_filter_values(option, params[option])
+    ids = [validate_job_id("id", job_id) for job_id in params.get("id") or []]
+    if params.get("id") is not None and not ids:
+        raise CckmInputError("id", "is an empty list; give one or more job ids, or leave it out to watch by filter.")
+    if ids and values:
+        raise CckmInputError(
+            "id",
+            "and %s are mutually exclusive: wait on given jobs, or on every job that matches the filter." % cloud.filter_option,
+        )
+    return JobQuery(cloud, scope=scope, ids=ids, filter_values=values)
+
+
+def _write_progress(path: str, snapshot: Dict[str, Any]) -> None:
+    """Replace the progress file atomically so a reader never sees half a file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".cckm-progress-")
+        with os.fdopen(handle, "w") as stream:
+            json.dump(snapshot, stream)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise CckmInputError("progress_file", "cannot be written (%s); give a path in a writable directory." % error)
+
+
+def _failure_message(failed: List[Dict[str, Any]]) -> str:
+    parts = []
+    for job in failed:
+        errors = "; ".join("%s: %s" % (e["target"], e["message"].strip() or "(no message)") for e in job["errors"])
+        parts.append(
+            "job %s is %s (overall_status %r)%s"
+            % (job.get("id"), job["state"], job.get("overall_status"), ": " + errors if errors else "")
+        )
+    return "Synchronization ended badly: " + "; ".join(parts) + "."
+
+
+def run_wait_module() -> None:
+    module = new_module(wait_argspec())
+    params = module.params
+    progress_file: Optional[str] = params.get("progress_file")
+    try:
+        _check_timing(params)
+        query = _query(params)
+        client = client_from_module(module)
+        watch = IdWatch(client, query, query.ids) if query.ids else FilterWatch(client, query)
+
+        def on_poll(jobs, elapsed, polls, last_error):
+            if progress_file:
+                running = [job["id"] for job in jobs if job["state"] not in FINISHED_STATES]
+                _write_progress(
+                    progress_file,
+                    {
+                        "elapsed": round(elapsed, 1),
+                        "polls": polls,
+                        "in_progress": running,
+                        "summary": summarize_states(jobs),
+                        "finished": False,
+                        "last_error": last_error.message if last_error else None,
+                    },
+                )
+
+        outcome = wait_for_jobs(
+            watch.poll, params["timeout"], params["poll_interval"], params["max_poll_interval"], on_poll=on_poll
+        )
+    except CckmError as error:
+        fail_from_error(module, error)
+    jobs = outcome.jobs
+    result: Dict[str, Any] = {
+        "changed": False,
+        "sync_jobs": jobs,
+        "summary": summarize_states(jobs),
+        "elapsed": round(outcome.elapsed, 2),
+        "polls": outcome.polls,
+        "timed_out": outcome.timed_out,
+    }
+    if outcome.last_error:
+        result["last_error"] = outcome.last_error.message
+    if progress_file:
+        try:
+            _write_progress(
+                progress_file,
+                {
+                    "elapsed": result["elapsed"],
+                    "polls": outcome.polls,
+                    "in_progress": [],
+                    "summary": result["summary"],
+                    "finished": True,
+                    "last_error": None,
+                },
+            )
+        except CckmError as error:
+            fail_from_error(module, error, **result)
+    for warning in unknown_status_warnings(jobs):
+        module.warn(warning)
+    if outcome.timed_out:
+        running = ["%s (%s)" % (job.get("id"), job["state"]) for job in jobs if job["state"] not in FINISHED_STATES]
+        message = "Timed out after %.0f s and %d polls waiting for %s %s synchronization: still running: %s." % (
+            outcome.elapsed,
+            outcome.polls,
+            query.cloud.name,
+            query.scope,
+            ", ".join(running) or "(no answer from CM)",
+        )
+        if outcome.last_error:
+            message += " Last error: %s" % outcome.last_error.message
+        module.fail_json(msg=message, **result)
+    failed = [job for job in jobs if job["state"] in params["fail_on"]]
+    if failed:
+        module.fail_json(msg=_failure_message(failed), **result)
+    module.exit_json(**result)

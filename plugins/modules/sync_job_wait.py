@@ -1,0 +1,182 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+DOCUMENTATION = r"""
+module: sync_job_wait
+short_description: Wait until CipherTrust Manager CCKM synchronization jobs finish
+version_added: 0.1.0
+description:
+  - Waits until none of the watched CCKM synchronization jobs of one cloud is in progress, then
+    reports how each ended. One task replaces a C(uri) + C(until) polling loop.
+  - Watch jobs by O(id), or every job that matches the cloud's scope filter (for example O(kms) for AWS).
+    With neither, every job of the cloud and scope is watched. If nothing is in progress, the task
+    returns at once with the newest matching job.
+  - It logs in once, renews its token as it expires, and rides out CM restarts and transient
+    server errors (5xx, 429, dropped connections) until O(timeout).
+  - Polling by filter costs one listing request per poll however many jobs match; polling by id
+    costs at most one request per still-running job per poll.
+author:
+  - ciphertrust.cckm contributors
+options:
+  cloud:
+    description: Cloud whose synchronization jobs to watch.
+    type: str
+    required: true
+    choices: [aws, azure, google, luna, oci, sap, sfdc]
+  scope:
+    description:
+      - Family of jobs within the cloud, as in the cloud's info module.
+      - V(keys) (the default) for every cloud; also V(custom_key_stores) for V(aws), V(certificates) and
+        V(secrets) for V(azure), and V(certificates) for V(sfdc).
+    type: str
+  id:
+    description:
+      - Ids of the jobs to wait for. An id that does not exist fails the task at once.
+      - Mutually exclusive with the scope filters.
+    type: list
+    elements: str
+  kms:
+    description: For O(cloud=aws), watch the jobs of these KMS accounts.
+    type: list
+    elements: str
+  key_vaults:
+    description: For O(cloud=azure), watch the jobs of these key vaults.
+    type: list
+    elements: str
+  key_rings:
+    description: For O(cloud=google), watch the jobs of these key rings.
+    type: list
+    elements: str
+  vaults:
+    description: For O(cloud=oci), watch the jobs of these vaults.
+    type: list
+    elements: str
+  groups:
+    description: For O(cloud=sap), watch the jobs of these groups.
+    type: list
+    elements: str
+  organizations:
+    description: For O(cloud=sfdc), watch the jobs of these organizations.
+    type: list
+    elements: str
+  timeout:
+    description:
+      - Seconds to wait before failing with the last state of every watched job.
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between the first polls. Pauses then grow, with a little jitter, up to O(max_poll_interval).
+    type: float
+    default: 2
+  max_poll_interval:
+    description:
+      - Longest pause between polls, in seconds. Set it equal to O(poll_interval) for a fixed interval.
+    type: float
+    default: 30
+  fail_on:
+    description:
+      - Final states that fail the task. The failure message names each such job, its state and its errors.
+      - V(partial) is a job CM reports as completed but with errors for some targets.
+    type: list
+    elements: str
+    choices: [failed, cancelled, partial]
+    default: [failed, cancelled]
+  progress_file:
+    description:
+      - Path of a file the module rewrites after every poll with a JSON snapshot
+        (C(elapsed), C(polls), C(in_progress) ids, C(summary), C(finished)), for progress
+        display while the task runs asynchronously. The role C(ciphertrust.cckm.wait_for_sync) uses it.
+    type: path
+extends_documentation_fragment:
+  - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.attributes
+seealso:
+  - module: ciphertrust.cckm.aws_sync_job_info
+  - role: ciphertrust.cckm.wait_for_sync
+    description: The same wait for playbooks and AWX job templates, with progress lines and set_stats.
+"""
+
+EXAMPLES = r"""
+- name: Wait for the AWS synchronization jobs of two KMS accounts (connection from CM_* variables)
+  ciphertrust.cckm.sync_job_wait:
+    cloud: aws
+    kms: [kms-prod, kms-dr]
+    timeout: 3600
+  register: sync
+
+- name: Wait for jobs started elsewhere, by id, tolerating partial results
+  ciphertrust.cckm.sync_job_wait:
+    cloud: sfdc
+    scope: certificates
+    id: "{{ started_jobs | map(attribute='id') | list }}"
+    fail_on: [failed]
+
+- name: Poll every 5 seconds exactly, for at most 10 minutes
+  ciphertrust.cckm.sync_job_wait:
+    cloud: azure
+    key_vaults: [keyvault-softkeys]
+    poll_interval: 5
+    max_poll_interval: 5
+    timeout: 600
+
+- name: Report what happened
+  ansible.builtin.debug:
+    msg: "{{ sync.summary }} after {{ sync.elapsed }} s and {{ sync.polls }} polls"
+"""
+
+RETURN = r"""
+sync_jobs:
+  description:
+    - Final state of every watched job, newest first, with the raw CM fields plus C(state) and C(errors)
+      (see the info modules). When watching by filter and nothing was in progress, the newest matching job.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0ea5d52e-387c-44fa-b079-21c8b768f77b
+      overall_status: completed
+      state: succeeded
+      errors: []
+      abort: false
+      createdAt: "2020-11-05T06:39:45.726289Z"
+      completed_at: "2020-11-05T06:39:57.973157Z"
+      detailed_status: {"123456789012/us-east-1": "region synchronized successfully"}
+summary:
+  description: Number of watched jobs per normalized state; every state is present.
+  returned: always
+  type: dict
+  sample: {"in_progress": 0, "succeeded": 2, "partial": 0, "failed": 0, "cancelled": 0, "unknown": 0}
+elapsed:
+  description: Seconds the wait took.
+  returned: always
+  type: float
+  sample: 42.5
+polls:
+  description: Number of polls made.
+  returned: always
+  type: int
+  sample: 9
+timed_out:
+  description: Whether O(timeout) passed with jobs still in progress (the task then fails).
+  returned: always
+  type: bool
+  sample: false
+last_error:
+  description: The last transient error met while waiting (the wait went on), for example a 503 while CM restarted.
+  returned: when a transient error happened
+  type: str
+  sample: "CipherTrust Manager answered GET https://cm.example.com/api/v1/cckm/aws/synchronization-jobs with HTTP 503"
+"""
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import run_wait_module
+
+
+def main():
+    run_wait_module()
+
+
+if __name__ == "__main__":
+    main()

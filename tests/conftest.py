@@ -1,0 +1,38 @@
+"""Shared pytest set-up: the collection importable as ansible_collections.ciphertrust.cckm, and a simulator."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(ROOT, ".build", "collections")
+LINK = os.path.join(COLLECTIONS, "ansible_collections", "ciphertrust", "cckm")
+
+if not os.path.exists(LINK):
+    os.makedirs(os.path.dirname(LINK), exist_ok=True)
+    os.symlink(ROOT, LINK)
+if COLLECTIONS not in sys.path:
+    sys.path.insert(0, COLLECTIONS)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.simulator import Simulator  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def simulator_session():
+    with Simulator(jwt_lifetime=300) as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(simulator_session):
+    """The session's simulator, emptied before each test (jobs, faults, counters, tokens)."""
+    simulator_session.reset()
+    simulator_session.jwt_lifetime = 300
+    simulator_session.max_limit = 1000
+    yield simulator_session
+    simulator_session.reset()

@@ -1,0 +1,102 @@
+"""Run real ansible-playbook and ansible commands against the simulator over HTTPS."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+
+class Run:
+    """What one ansible command did: exit code, output, and every task result recorded."""
+
+    def __init__(self, proc: subprocess.CompletedProcess, records: List[Dict[str, Any]]) -> None:
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.records = records
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def result(self, task: str) -> Dict[str, Any]:
+        """The last recorded result of the task whose name starts with ``task``."""
+        matches = [r for r in self.records if r["task"].startswith(task)]
+        assert matches, "no result for task %r in %s\n%s" % (task, [r["task"] for r in self.records], self.output)
+        return matches[-1]["result"]
+
+    def status(self, task: str) -> str:
+        return [r for r in self.records if r["task"].startswith(task)][-1]["status"]
+
+
+class Ansible:
+    """Runs ansible commands with the collection, the simulator's CM_* variables and a recorder."""
+
+    def __init__(self, sim: Any, tmp_path: Any) -> None:
+        self.sim = sim
+        self.tmp = tmp_path
+        self.count = 0
+
+    def env(self, **overrides: Optional[str]) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
+            ANSIBLE_CALLBACK_PLUGINS=os.path.join(ROOT, "tests", "integration", "callback_plugins"),
+            ANSIBLE_CALLBACKS_ENABLED="record",
+            ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+            ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-local"),
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            CM_ADDRESS=self.sim.address,
+            CM_USERNAME=self.sim.username,
+            CM_PASSWORD=self.sim.password,
+            CM_CA_CERT=self.sim.ca_file,
+        )
+        for key, value in overrides.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+    def _run(self, argv: List[str], env: Dict[str, str], timeout: float) -> Run:
+        self.count += 1
+        record = self.tmp / ("records-%d.jsonl" % self.count)
+        env["CCKM_RECORD_FILE"] = str(record)
+        proc = subprocess.run(argv, env=env, cwd=str(self.tmp), capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+        records = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
+        return Run(proc, records)
+
+    def playbook(self, text: str, *args: str, timeout: float = 240, **env: Optional[str]) -> Run:
+        """Run ``text`` (a YAML playbook) with ansible-playbook; extra ``args`` such as --check or -vvv."""
+        path = self.tmp / ("playbook-%d.yml" % (self.count + 1))
+        path.write_text(textwrap.dedent(text))
+        return self._run([os.path.join(BIN, "ansible-playbook"), str(path), *args], self.env(**env), timeout)
+
+    def adhoc(self, module: str, module_args: str = "", *args: str, timeout: float = 120, **env: Optional[str]) -> Run:
+        """``ansible localhost -m <module> -a <args>``, as a user types it."""
+        argv = [os.path.join(BIN, "ansible"), "localhost", "-m", module]
+        if module_args:
+            argv += ["-a", module_args]
+        return self._run(argv + list(args), self.env(**env), timeout)
+
+    def command(self, *argv: str, timeout: float = 120, **env: Optional[str]) -> subprocess.CompletedProcess:
+        return subprocess.run([os.path.join(BIN, argv[0]), *argv[1:]], env=self.env(**env), capture_output=True,
+                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def ansible(sim, tmp_path):
+    return Ansible(sim, tmp_path)

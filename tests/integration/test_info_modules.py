@@ -1,0 +1,133 @@
+"""Every <cloud>_sync_job_info module, run by ansible-playbook and ansible against the simulator."""
+
+import time
+
+import pytest
+
+from tests.simulator.families import FAMILIES
+
+MODULES = ["aws", "azure", "google", "oci", "sap", "sfdc", "luna"]
+
+
+def test_every_module_lists_its_clouds_jobs_in_every_scope_with_states(sim, ansible):
+    now = time.time()
+    expected = {}
+    for (cloud, scope), family in FAMILIES.items():
+        values = ["%s-%s-a" % (cloud, scope)] if family.filter_key else []
+        ids = [
+            sim.add_job(cloud, scope, filter_values=values, outcome="partial", created=now - 30).id,
+            sim.add_job(cloud, scope, filter_values=values, outcome="aborted", created=now - 20).id,
+            sim.add_job(cloud, scope, filter_values=values, duration=600, spelling="in progress", created=now - 10).id,
+        ]
+        sim.add_job(cloud, scope, filter_values=["other"] if family.filter_key else [], created=now - 40)
+        expected[(cloud, scope)] = (family, values, ids)
+    tasks = []
+    for (cloud, scope), (family, values, _ids) in expected.items():
+        args = {"scope": scope} if cloud in ("aws", "azure", "sfdc") else {}
+        if family.filter_key:
+            args[family.filter_key] = values
+        tasks.append("    - name: %s %s\n      ciphertrust.cckm.%s_sync_job_info: %s\n" % (cloud, scope, cloud, args or "{}"))
+    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  tasks:\n" + "".join(tasks))
+    assert run.rc == 0, run.output
+    for (cloud, scope), (family, _values, ids) in expected.items():
+        result = run.result("%s %s" % (cloud, scope))
+        expected_count = 3 if family.filter_key else 4  # luna has no filter: sees the extra job too
+        assert result["changed"] is False
+        assert result["total"] == expected_count and len(result["sync_jobs"]) == expected_count, (cloud, scope)
+        got = [job["id"] for job in result["sync_jobs"]][:3]
+        assert got == list(reversed(ids)), "newest first"
+        assert [job["state"] for job in result["sync_jobs"]][:3] == ["in_progress", "cancelled", "partial"]
+        assert result["summary"]["in_progress"] == 1 and result["summary"]["partial"] == 1
+        assert result["sync_jobs"][2]["errors"][0]["message"].startswith("Error listing keys")
+
+
+def test_adhoc_in_progress_with_only_cm_variables_matches_both_spellings(sim, ansible):
+    a = sim.add_job("aws", duration=600, spelling="in_progress").id
+    b = sim.add_job("aws", duration=600, spelling="in progress").id
+    sim.add_job("aws", outcome="completed")
+    run = ansible.adhoc("ciphertrust.cckm.aws_sync_job_info", "overall_status=in_progress")
+    assert run.rc == 0, run.output
+    result = run.result("")
+    assert sorted(job["id"] for job in result["sync_jobs"]) == sorted([a, b])
+    assert result["total"] == 2 and result["summary"]["in_progress"] == 2
+    assert '"in_progress": 2' in run.stdout  # the user sees the result on the terminal
+
+
+def test_all_2500_jobs_newest_first_with_total_and_summary(sim, ansible):
+    now = time.time()
+    outcomes = ["completed", "failed", "partial", "aborted", "error"]
+    for index in range(2500):
+        sim.add_job("azure", outcome=outcomes[index % 5], created=now - index * 2)
+    sim.max_limit = 1000
+    run = ansible.adhoc("ciphertrust.cckm.azure_sync_job_info")
+    assert run.rc == 0, run.output
+    result = run.result("")
+    jobs = result["sync_jobs"]
+    assert len(jobs) == 2500 and result["total"] == 2500 and len({job["id"] for job in jobs}) == 2500
+    created = [job["createdAt"] for job in jobs]
+    assert created == sorted(created, reverse=True)
+    assert result["summary"] == {"in_progress": 0, "succeeded": 500, "partial": 500, "failed": 1000, "cancelled": 500,
+                                 "unknown": 0}
+    assert sim.stats()["list"] == 3
+
+
+def test_paging_filters_id_sort_and_check_mode(sim, ansible):
+    now = time.time()
+    ids = [sim.add_job("sfdc", "certificates", filter_values=["org-%d" % (i % 2)], created=now - i).id for i in range(12)]
+    run = ansible.playbook(
+        """
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: window
+              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, skip: 2, limit: 3, sort: -createdAt}
+            - name: by org
+              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, organizations: [org-1]}
+            - name: by id
+              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, id: %s}
+            - name: unknown id
+              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, id: 00000000-0000-0000-0000-000000000000}
+            - name: completed only
+              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, overall_status: completed, limit: 1}
+        """ % ids[5],
+        "--check",
+    )
+    assert run.rc == 0, run.output
+    assert [j["id"] for j in run.result("window")["sync_jobs"]] == ids[2:5] and run.result("window")["total"] == 12
+    assert sorted(j["id"] for j in run.result("by org")["sync_jobs"]) == sorted(ids[1::2])
+    assert [j["id"] for j in run.result("by id")["sync_jobs"]] == [ids[5]]
+    assert run.result("unknown id")["sync_jobs"] == [] and run.result("unknown id")["total"] == 0
+    assert len(run.result("completed only")["sync_jobs"]) == 1 and run.result("completed only")["total"] == 12
+
+
+BAD = [
+    ("wrong password", {"CM_PASSWORD": "Not-The-Password-1"}, "", "Login to CipherTrust Manager"),
+    ("unknown host", {"CM_ADDRESS": "cm.does-not-exist.invalid"}, "", "Cannot resolve the host name in 'address'"),
+    ("no ca_cert", {"CM_CA_CERT": None}, "", "set 'ca_cert' (CM_CA_CERT)"),
+    ("bad status", {}, "overall_status=done", "value of overall_status must be one of: completed, failed, in_progress"),
+    ("negative limit", {}, "limit=-5", "limit: must be 1 or more"),
+    ("foreign filter", {}, "key_vaults=vault1", "Unsupported parameters for (ciphertrust.cckm.aws_sync_job_info) module: key_vaults"),
+    ("http address", {"CM_ADDRESS": "http://127.0.0.1:1"}, "", "address: 'http://127.0.0.1:1' uses http://"),
+    ("path in address", {}, "address=https://cm.example.com/api", "without a path"),
+    ("bad id", {}, "id=../../etc", "id: '../../etc' is not a synchronization job id"),
+]
+
+
+@pytest.mark.parametrize("case, env, args, reason", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_fails_with_one_line_reason_and_no_password(sim, ansible, case, env, args, reason):
+    run = ansible.adhoc("ciphertrust.cckm.aws_sync_job_info", args, "-vvv", **env)
+    assert run.rc != 0
+    assert reason in run.output, run.output
+    message = [line for line in run.output.splitlines() if reason in line][0]
+    assert "Traceback" not in run.output
+    assert len(message) < 600
+    for secret in sim.secrets_issued() + ["Not-The-Password-1"]:
+        assert secret not in run.output
+
+
+def test_ansible_doc_renders_every_module(ansible):
+    for name in MODULES:
+        proc = ansible.command("ansible-doc", "ciphertrust.cckm.%s_sync_job_info" % name)
+        assert proc.returncode == 0 and "overall_status" in proc.stdout and "RETURN VALUES" in proc.stdout, proc.stderr
+    proc = ansible.command("ansible-doc", "ciphertrust.cckm.sync_job_wait")
+    assert proc.returncode == 0 and "max_poll_interval" in proc.stdout, proc.stderr

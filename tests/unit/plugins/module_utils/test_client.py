@@ -1,0 +1,209 @@
+"""The client against the simulator over real TLS: login, refresh, retries, paging, errors, secrets."""
+
+import itertools
+import time
+
+import pytest
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+
+AWS = "/v1/cckm/aws/synchronization-jobs"
+
+
+def make_client(sim, sleeps=None, **kwargs):
+    creds = kwargs.pop("credentials", None) or Credentials(username=sim.username, password=sim.password)
+    recorded = sleeps if sleeps is not None else []
+    return CckmClient(
+        "https://" + sim.address,
+        creds,
+        verify=kwargs.pop("verify", sim.ca_file),
+        retry_delays=lambda: itertools.repeat(0.0),
+        sleep=recorded.append,
+        **kwargs,
+    )
+
+
+def test_logs_in_once_and_sends_list_filters_as_repeated_keys(sim):
+    sim.add_job("aws", filter_values=["a"])
+    sim.add_job("aws", filter_values=["b"])
+    sim.add_job("aws", filter_values=["c"])
+    client = make_client(sim)
+    jobs, total = client.list_jobs(AWS, {"kms": ["a", "b"]})
+    assert total == 2 and sorted(j["kms"][0] for j in jobs) == ["a", "b"]
+    client.list_jobs(AWS, {})
+    assert sim.stats()["logins"] == 1 and "refreshes" not in sim.stats()
+
+
+@pytest.mark.parametrize("count, server_cap", [(2500, 1000), (25, 10), (0, 1000), (10, 10)])
+def test_pages_until_total_whatever_the_server_page(sim, count, server_cap):
+    sim.max_limit = server_cap
+    now = time.time()
+    for i in range(count):
+        sim.add_job("aws", created=now - i)
+    jobs, total = make_client(sim).list_jobs(AWS, {})
+    assert total == count and len(jobs) == count and len({j["id"] for j in jobs}) == count
+    assert sim.stats()["list"] == max(1, -(-count // server_cap))
+
+
+def test_limit_and_skip_window(sim):
+    now = time.time()
+    made = [sim.add_job("aws", created=now - i).id for i in range(30)]
+    sim.max_limit = 7
+    jobs, total = make_client(sim).list_jobs(AWS, {}, skip=5, limit=12)
+    assert total == 30 and [j["id"] for j in jobs] == made[5:17]
+
+
+def test_refreshes_before_expiry_with_the_refresh_token_not_a_new_login(sim):
+    sim.jwt_lifetime = 1.0
+    sim.add_job("aws")
+    client = make_client(sim)
+    client.list_jobs(AWS, {})
+    time.sleep(1.1)
+    client.list_jobs(AWS, {})
+    stats = sim.stats()
+    assert stats["logins"] == 1 and stats["refreshes"] >= 1 and "unauthorized" not in stats
+
+
+def test_a_401_triggers_one_renewal_and_the_request_is_repeated(sim):
+    sim.add_job("aws")
+    client = make_client(sim)
+    client.list_jobs(AWS, {})
+    sim.expire_jwts()  # CM forgot the token early: the client's clock still thinks it fresh
+    jobs, _ = client.list_jobs(AWS, {})
+    assert len(jobs) == 1
+    stats = sim.stats()
+    assert stats["unauthorized"] == 1 and stats["refreshes"] == 1 and stats["logins"] == 1
+
+
+def test_revoked_refresh_token_falls_back_to_password(sim):
+    client = make_client(sim)
+    client.authenticate()
+    sim.revoke_refresh_tokens()
+    sim.expire_jwts()
+    client.list_jobs(AWS, {})
+    assert sim.stats()["logins"] == 2 and sim.stats()["refresh_failures"] == 1
+
+
+def test_revoked_refresh_token_without_password_is_a_clear_error(sim):
+    client = make_client(sim, credentials=Credentials(refresh_token="revoked-token-value"))
+    with pytest.raises(CckmError) as info:
+        client.list_jobs(AWS, {})
+    assert "refused the refresh token" in info.value.message and "revoked" in info.value.message
+    assert "revoked-token-value" not in info.value.message
+
+
+def test_wrong_password_names_what_to_check_and_never_the_password(sim):
+    client = make_client(sim, credentials=Credentials(username="admin", password="Wrong-Secret-42"))
+    with pytest.raises(CckmError) as info:
+        client.list_jobs(AWS, {})
+    message = info.value.message
+    assert "HTTP 401" in message and "NCERRUnauthorizedAccess" in message and "Check username, password" in message
+    assert "Wrong-Secret-42" not in message and info.value.status == 401
+    assert sim.stats()["login_attempts"] == 1  # a 401 is not retried
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_retries_transient_statuses_then_succeeds(sim, status):
+    sim.add_job("aws")
+    sim.inject("status", status=status, count=3, match="list")
+    sleeps = []
+    jobs, _ = make_client(sim, sleeps=sleeps).list_jobs(AWS, {})
+    assert len(jobs) == 1 and len(sleeps) == 3 and sim.stats()["list"] == 1
+
+
+def test_429_honours_retry_after(sim):
+    sim.inject("status", status=429, retry_after="3", match="list")
+    sleeps = []
+    make_client(sim, sleeps=sleeps).list_jobs(AWS, {})
+    assert sleeps == [3.0]
+
+
+def test_retries_are_capped(sim):
+    sim.inject("status", status=503, count=100, match="list")
+    with pytest.raises(CckmError) as info:
+        make_client(sim, max_retries=3).list_jobs(AWS, {})
+    assert "HTTP 503" in info.value.message and "Gave up after 4 attempts" in info.value.message
+    assert sim.stats()["fault_status"] == 4
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 500])
+def test_other_errors_are_not_retried(sim, status):
+    sim.inject("status", status=status, count=5, match="list")
+    with pytest.raises(CckmError) as info:
+        make_client(sim).list_jobs(AWS, {})
+    assert info.value.status == status and sim.stats()["fault_status"] == 1
+    assert info.value.code == 14 and info.value.request_id
+
+
+def test_connection_reset_and_drop_are_retried(sim):
+    sim.add_job("aws")
+    sim.inject("reset", match="list")
+    sim.inject("drop", match="list")
+    jobs, _ = make_client(sim).list_jobs(AWS, {})
+    assert len(jobs) == 1
+
+
+def test_invalid_json_and_html_pages_are_reported_plainly(sim):
+    sim.inject("invalid_json", count=10, match="list")
+    with pytest.raises(CckmError) as info:
+        make_client(sim, max_retries=1).list_jobs(AWS, {})
+    assert "not JSON" in info.value.message
+    sim.reset()
+    sim.inject("html", status=502, count=10, match="list")
+    with pytest.raises(CckmError) as info:
+        make_client(sim, max_retries=1).list_jobs(AWS, {})
+    assert "HTTP 502" in info.value.message and "Bad Gateway" in info.value.message
+
+
+def test_get_job_404_is_none(sim):
+    assert make_client(sim).get_job(AWS + "/no-such-id") is None
+
+
+def test_tls_without_the_ca_fails_with_how_to_fix(sim, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    with pytest.raises(CckmError) as info:
+        make_client(sim, verify=True).list_jobs(AWS, {})
+    assert "ca_cert" in info.value.message and "validate_certs: false" in info.value.message
+
+
+def test_ca_cert_wins_over_requests_ca_bundle(sim, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    assert make_client(sim).list_jobs(AWS, {}) == ([], 0)
+
+
+def test_validate_certs_false_is_honoured_despite_requests_ca_bundle(sim, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    assert make_client(sim, verify=False).list_jobs(AWS, {}) == ([], 0)
+
+
+def test_refused_connection_says_so(sim):
+    client = CckmClient(
+        "https://127.0.0.1:9",
+        Credentials(username="a", password="b"),
+        verify=sim.ca_file,
+        max_retries=1,
+        retry_delays=lambda: itertools.repeat(0.0),
+        sleep=lambda s: None,
+    )
+    with pytest.raises(CckmError) as info:
+        client.list_jobs(AWS, {})
+    assert "refused" in info.value.message and "Gave up after 2 attempts" in info.value.message
+
+
+def test_post_is_never_retried(sim):
+    sim.inject("status", status=503, match="other")
+    with pytest.raises(CckmError):
+        make_client(sim).request("POST", AWS, json_body={"kms": ["a"]})
+    assert sim.stats()["fault_status"] == 1 and "start" not in sim.stats()
+
+
+def test_ready_token_is_used_without_login(sim):
+    jwt = sim.issue_tokens("admin", with_refresh=False)["jwt"]
+    client = make_client(sim, credentials=Credentials(token=jwt))
+    assert client.list_jobs(AWS, {}) == ([], 0)
+    assert "logins" not in sim.stats()
+    sim.expire_jwts()
+    with pytest.raises(CckmError) as info:
+        client.list_jobs(AWS, {})
+    assert "refused the token" in info.value.message and jwt not in info.value.message

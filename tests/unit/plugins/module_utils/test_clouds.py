@@ -1,0 +1,60 @@
+"""The collection's table of clouds against DESIGN.md's table (kept, independently, by the simulator)."""
+
+import ast
+import os
+
+import yaml
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import info_argspec
+from tests.simulator.families import FAMILIES
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+
+
+def test_every_design_family_is_in_the_table_with_the_same_path_and_filter():
+    table = {(c.name, s): ("/api" + scope.path, c.filter_option) for c in CLOUDS.values() for s, scope in c.scopes.items()}
+    design = {key: (family.path, family.filter_key) for key, family in FAMILIES.items()}
+    assert table == design
+
+
+def test_sort_only_where_the_api_documents_it():
+    assert sorted(name for name, cloud in CLOUDS.items() if cloud.sortable) == ["google", "sfdc"]
+
+
+def _module_doc(name):
+    with open(os.path.join(ROOT, "plugins", "modules", name + ".py")) as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION":
+            return yaml.safe_load(node.value.value)
+    raise AssertionError("no DOCUMENTATION in " + name)
+
+
+def test_each_cloud_has_an_info_module_whose_own_options_match_its_argspec():
+    common = {"id", "overall_status", "limit", "skip"}
+    connection = {
+        "address",
+        "username",
+        "password",
+        "domain",
+        "auth_domain",
+        "refresh_token",
+        "token",
+        "validate_certs",
+        "ca_cert",
+        "request_timeout",
+    }
+    for name, cloud in CLOUDS.items():
+        doc = _module_doc("%s_sync_job_info" % name)
+        documented = set(doc.get("options") or {})
+        assert documented | common | connection == set(info_argspec(cloud)), name
+        if "scope" in documented:
+            assert doc["options"]["scope"]["choices"] == sorted(cloud.scopes)
+
+
+def test_action_group_lists_every_module():
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
+        group = yaml.safe_load(handle)["action_groups"]["cckm"]
+    modules = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules")) if f.endswith(".py"))
+    assert sorted(group) == modules

@@ -1,0 +1,74 @@
+import pytest
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import (
+    base_url,
+    credentials_from_params,
+    validate_job_id,
+    validate_paging,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
+
+
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        ("cm.example.com", "https://cm.example.com"),
+        ("cm.example.com:8443", "https://cm.example.com:8443"),
+        ("https://cm.example.com/", "https://cm.example.com"),
+        ("HTTPS://10.0.0.5:443", "https://10.0.0.5:443"),
+        ("[::1]:8443", "https://[::1]:8443"),
+    ],
+)
+def test_addresses_accepted(address, expected):
+    assert base_url(address) == expected
+
+
+@pytest.mark.parametrize(
+    "address, words",
+    [
+        ("", "is required"),
+        ("   ", "is required"),
+        ("http://cm.example.com", "HTTPS only"),
+        ("ftp://cm", "only https://"),
+        ("https://cm.example.com/api", "without a path"),
+        ("cm.example.com?x=1", "without a path, query"),
+        ("cm.example.com:99999", "not a valid host[:port]"),
+        ("user@cm", "user"),
+    ],
+)
+def test_addresses_refused_name_the_option(address, words):
+    with pytest.raises(CckmInputError) as info:
+        base_url(address)
+    assert info.value.option == "address" and info.value.message.startswith("address: ") and words in info.value.message
+
+
+@pytest.mark.parametrize("job_id", ["a b", "../etc", "x/y", "", "id?x=1", "a..b", "%2e%2e"])
+def test_job_ids_that_could_escape_the_path_are_refused(job_id):
+    with pytest.raises(CckmInputError) as info:
+        validate_job_id("id", job_id)
+    assert info.value.message.startswith("id: ")
+
+
+def test_uuid_ids_pass():
+    assert validate_job_id("id", " 0ea5d52e-387c-44fa-b079-21c8b768f77b ") == "0ea5d52e-387c-44fa-b079-21c8b768f77b"
+
+
+@pytest.mark.parametrize(
+    "params, option",
+    [({"limit": 0, "skip": 0}, "limit"), ({"limit": -1, "skip": 0}, "limit"), ({"limit": None, "skip": -2}, "skip")],
+)
+def test_paging_bounds(params, option):
+    with pytest.raises(CckmInputError) as info:
+        validate_paging(params)
+    assert info.value.option == option
+
+
+@pytest.mark.parametrize(
+    "params, option",
+    [({"password": "p"}, "username"), ({"username": "u"}, "password"), ({}, "password")],
+)
+def test_credentials_combinations(params, option):
+    with pytest.raises(CckmInputError) as info:
+        credentials_from_params(params)
+    assert info.value.option == option
+    assert "p" not in info.value.message.split(":")[0][len(option) :]
