@@ -17,9 +17,16 @@ def main() -> int:
     with Simulator() as sim:
         seed_demo(sim, running_for=15.0)
         print("CipherTrust Manager simulator on https://%s (CA %s)\n" % (sim.address, sim.ca_file), flush=True)
-        env = dict(os.environ, CM_ADDRESS=sim.address, CM_USERNAME=sim.username, CM_PASSWORD=sim.password,
-                   CM_CA_CERT=sim.ca_file, ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-                   ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"))
+        env = dict(
+            os.environ,
+            CM_ADDRESS=sim.address,
+            CM_USERNAME=sim.username,
+            CM_PASSWORD=sim.password,
+            CM_CA_CERT=sim.ca_file,
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+            ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
+        )
         playbook = os.path.join(ROOT, "docs", "examples", "sync_status_report.yml")
         ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
         return subprocess.call([ansible_playbook, playbook], env=env, stdin=subprocess.DEVNULL, timeout=300)

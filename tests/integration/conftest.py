@@ -74,8 +74,9 @@ class Ansible:
         self.count += 1
         record = self.tmp / ("records-%d.jsonl" % self.count)
         env["CCKM_RECORD_FILE"] = str(record)
-        proc = subprocess.run(argv, env=env, cwd=str(self.tmp), capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            argv, env=env, cwd=str(self.tmp), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
         records = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
         return Run(proc, records)
 
@@ -93,8 +94,14 @@ class Ansible:
         return self._run(argv + list(args), self.env(**env), timeout)
 
     def command(self, *argv: str, timeout: float = 120, **env: Optional[str]) -> subprocess.CompletedProcess:
-        return subprocess.run([os.path.join(BIN, argv[0]), *argv[1:]], env=self.env(**env), capture_output=True,
-                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            [os.path.join(BIN, argv[0]), *argv[1:]],
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 @pytest.fixture

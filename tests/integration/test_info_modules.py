@@ -66,8 +66,14 @@ def test_all_2500_jobs_newest_first_with_total_and_summary(sim, ansible):
     assert len(jobs) == 2500 and result["total"] == 2500 and len({job["id"] for job in jobs}) == 2500
     created = [job["createdAt"] for job in jobs]
     assert created == sorted(created, reverse=True)
-    assert result["summary"] == {"in_progress": 0, "succeeded": 500, "partial": 500, "failed": 1000, "cancelled": 500,
-                                 "unknown": 0}
+    assert result["summary"] == {
+        "in_progress": 0,
+        "succeeded": 500,
+        "partial": 500,
+        "failed": 1000,
+        "cancelled": 500,
+        "unknown": 0,
+    }
     assert sim.stats()["list"] == 3
 
 
@@ -89,7 +95,8 @@ def test_paging_filters_id_sort_and_check_mode(sim, ansible):
               ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, id: 00000000-0000-0000-0000-000000000000}
             - name: completed only
               ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, overall_status: completed, limit: 1}
-        """ % ids[5],
+        """
+        % ids[5],
         "--check",
     )
     assert run.rc == 0, run.output
@@ -106,7 +113,12 @@ BAD = [
     ("no ca_cert", {"CM_CA_CERT": None}, "", "set 'ca_cert' (CM_CA_CERT)"),
     ("bad status", {}, "overall_status=done", "value of overall_status must be one of: completed, failed, in_progress"),
     ("negative limit", {}, "limit=-5", "limit: must be 1 or more"),
-    ("foreign filter", {}, "key_vaults=vault1", "Unsupported parameters for (ciphertrust.cckm.aws_sync_job_info) module: key_vaults"),
+    (
+        "foreign filter",
+        {},
+        "key_vaults=vault1",
+        "Unsupported parameters for (ciphertrust.cckm.aws_sync_job_info) module: key_vaults",
+    ),
     ("http address", {"CM_ADDRESS": "http://127.0.0.1:1"}, "", "address: 'http://127.0.0.1:1' uses http://"),
     ("path in address", {}, "address=https://cm.example.com/api", "without a path"),
     ("bad id", {}, "id=../../etc", "id: '../../etc' is not a synchronization job id"),

@@ -1,7 +1,5 @@
 # Test-only callback: append every task result as one JSON line to $CCKM_RECORD_FILE.
-from __future__ import absolute_import, division, print_function
 
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 name: record
@@ -27,8 +25,13 @@ class CallbackModule(CallbackBase):
         path = os.environ.get("CCKM_RECORD_FILE")
         if not path:
             return
-        entry = {"task": result._task.get_name(), "action": result._task.action, "host": result._host.get_name(),
-                 "status": status, "result": result._result}
+        entry = {
+            "task": result._task.get_name(),
+            "action": result._task.action,
+            "host": result._host.get_name(),
+            "status": status,
+            "result": result._result,
+        }
         with open(path, "a") as handle:
             handle.write(json.dumps(entry, default=str) + "\n")
 

@@ -40,8 +40,15 @@ DONE = [{"id": "a", "overall_status": "completed"}]
 
 
 def wait(poll, fake, timeout=60, interval=2, maximum=2):
-    return wait_for_jobs(poll, timeout, interval, maximum, clock=fake.clock, sleep=fake.sleep,
-                         delays=itertools.repeat(interval) if interval == maximum else None)
+    return wait_for_jobs(
+        poll,
+        timeout,
+        interval,
+        maximum,
+        clock=fake.clock,
+        sleep=fake.sleep,
+        delays=itertools.repeat(interval) if interval == maximum else None,
+    )
 
 
 def test_returns_at_first_poll_when_nothing_runs():
