@@ -252,6 +252,7 @@ def wait_argspec() -> Dict[str, Dict[str, Any]]:
             "choices": ["failed", "cancelled", "partial"],
         },
         progress_file={"type": "path"},
+        progress_interval={"type": "float"},
     )
     for option in sorted({c.filter_option for c in CLOUDS.values() if c.filter_option}):
         spec[option] = {"type": "list", "elements": "str"}

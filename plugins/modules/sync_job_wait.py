@@ -84,6 +84,14 @@ options:
     elements: str
     choices: [failed, cancelled, partial]
     default: [failed, cancelled]
+  progress_interval:
+    description:
+      - Print a progress line (jobs still in progress, elapsed time, polls) in the job output every
+        this many seconds while waiting, so a person watching an AWX job sees it alive.
+      - Works when the module runs on the controller (connection C(local), for example C(hosts: localhost)
+        or C(delegate_to: localhost)); elsewhere the module warns and waits without progress lines.
+      - Not used with C(async).
+    type: float
   progress_file:
     description:
       - Path of a file the module rewrites after every poll with a JSON snapshot

@@ -1,0 +1,146 @@
+"""sync_job_wait through ansible-playbook against the simulator: every way a wait can end."""
+
+import threading
+import time
+
+WAIT = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: wait
+      ciphertrust.cckm.sync_job_wait:
+%s
+"""
+
+
+def wait_args(**args):
+    lines = []
+    for key, value in args.items():
+        lines.append("        %s: %s" % (key, value if not isinstance(value, list) else "[%s]" % ", ".join(value)))
+    return WAIT % "\n".join(lines)
+
+
+def test_waits_by_id_until_every_job_succeeds(sim, ansible):
+    a = sim.add_job("aws", duration=5).id
+    b = sim.add_job("aws", duration=7, spelling="in progress").id
+    run = ansible.playbook(wait_args(cloud="aws", id=[a, b], poll_interval=0.5, max_poll_interval=1))
+    assert run.rc == 0, run.output
+    result = run.result("wait")
+    assert result["summary"]["succeeded"] == 2 and not result["timed_out"] and result["changed"] is False
+    assert result["elapsed"] <= 10 and result["polls"] >= 2
+    assert result["sync_jobs"][0]["id"] in (a, b) and {j["id"] for j in result["sync_jobs"]} == {a, b}
+    stats = sim.stats()
+    assert stats["logins"] == 1 and stats.get("list", 0) == 0
+    assert stats["get"] <= 2 * result["polls"], "at most one request per job per poll"
+
+
+def test_failed_job_fails_naming_job_state_and_errors(sim, ansible):
+    job = sim.add_job("google", duration=1, outcome="failed").id
+    run = ansible.playbook(wait_args(cloud="google", id=[job], poll_interval=0.5))
+    assert run.rc == 2
+    result = run.result("wait")
+    assert job in result["msg"] and "is failed" in result["msg"] and "connection to the cloud failed" in result["msg"]
+    assert result["sync_jobs"][0]["state"] == "failed" and result["timed_out"] is False
+
+
+def test_cancelled_job_fails_by_default(sim, ansible):
+    job = sim.add_job("azure", "secrets", duration=30)
+    threading.Timer(2.0, lambda: job.cancel(time.time())).start()
+    run = ansible.playbook(wait_args(cloud="azure", scope="secrets", id=[job.id], poll_interval=0.5, max_poll_interval=1))
+    assert run.rc == 2
+    result = run.result("wait")
+    assert "is cancelled" in result["msg"] and result["sync_jobs"][0]["abort"] is True and result["elapsed"] < 10
+
+
+def test_partial_job_passes_by_default_and_fails_when_asked(sim, ansible):
+    job = sim.add_job("sfdc", duration=1, outcome="partial", targets=["00DB000000040bIMAQ", "00DB0000000ok"]).id
+    run = ansible.playbook(wait_args(cloud="sfdc", id=[job], poll_interval=0.5))
+    assert run.rc == 0, run.output
+    assert run.result("wait")["summary"]["partial"] == 1
+    run = ansible.playbook(wait_args(cloud="sfdc", id=[job], fail_on=["partial"]))
+    assert run.rc == 2
+    assert "00DB000000040bIMAQ: Error listing keys" in run.result("wait")["msg"]
+
+
+def test_timeout_reports_last_state_elapsed_and_polls(sim, ansible):
+    job = sim.add_job("oci", duration=600).id
+    run = ansible.playbook(wait_args(cloud="oci", id=[job], timeout=3, poll_interval=1, max_poll_interval=1))
+    assert run.rc == 2
+    result = run.result("wait")
+    assert result["timed_out"] is True and 3 <= result["elapsed"] < 5 and result["polls"] >= 3
+    assert result["sync_jobs"][0]["state"] == "in_progress"
+    assert "Timed out after 3 s" in result["msg"] and job in result["msg"]
+
+
+def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):
+    sim.jwt_lifetime = 2
+    job = sim.add_job("sap", duration=7).id
+    run = ansible.playbook(wait_args(cloud="sap", id=[job], poll_interval=0.5, max_poll_interval=0.5))
+    assert run.rc == 0, run.output
+    stats = sim.stats()
+    assert stats["logins"] == 1 and stats["refreshes"] >= 2
+
+
+def test_server_errors_mid_wait_do_not_end_it_and_are_reported_on_timeout(sim, ansible):
+    job = sim.add_job("aws", duration=4).id
+    sim.inject("status", status=503, count=6, match="get")
+    sim.inject("reset", count=2, match="get")
+    run = ansible.playbook(wait_args(cloud="aws", id=[job], poll_interval=0.5, max_poll_interval=1))
+    assert run.rc == 0, run.output
+    assert run.result("wait")["summary"]["succeeded"] == 1
+    sim.reset()
+    job = sim.add_job("aws", duration=600).id
+    sim.inject("status", status=502, count=1000, match="get")
+    run = ansible.playbook(wait_args(cloud="aws", id=[job], timeout=3, poll_interval=1, max_poll_interval=1))
+    assert run.rc == 2
+    result = run.result("wait")
+    assert result["timed_out"] and "HTTP 502" in result["last_error"] and "Last error" in result["msg"]
+
+
+def test_unknown_id_fails_at_once(sim, ansible):
+    real = sim.add_job("aws", duration=600).id
+    run = ansible.playbook(wait_args(cloud="aws", id=[real, "4f1d1b1b-0000-0000-0000-000000000000"], timeout=600))
+    assert run.rc == 2
+    result = run.result("wait")
+    assert "No aws synchronization job with id 4f1d1b1b-0000-0000-0000-000000000000" in result["msg"]
+    assert sim.stats()["get"] == 2
+
+
+def test_200_jobs_by_filter_cost_one_listing_per_poll(sim, ansible):
+    now = time.time()
+    for index in range(200):
+        sim.add_job("azure", filter_values=["vault-a"], duration=10 + index % 3, created=now - index * 0.01)
+    for index in range(50):
+        sim.add_job("azure", filter_values=["vault-b"], duration=600, created=now - 100 - index)
+    run = ansible.playbook(wait_args(cloud="azure", key_vaults=["vault-a"], poll_interval=1, max_poll_interval=1))
+    assert run.rc == 0, run.output
+    result = run.result("wait")
+    assert result["summary"]["succeeded"] == 200 and len(result["sync_jobs"]) == 200
+    stats = sim.stats()
+    assert stats["list"] == result["polls"] and "get" not in stats and stats["logins"] == 1
+
+
+def test_nothing_running_returns_at_once_with_the_newest_job(sim, ansible):
+    sim.add_job("luna", created=time.time() - 50)
+    newest = sim.add_job("luna", created=time.time() - 10).id
+    run = ansible.playbook(wait_args(cloud="luna"), "--check")
+    assert run.rc == 0, run.output
+    result = run.result("wait")
+    assert [j["id"] for j in result["sync_jobs"]] == [newest] and result["polls"] == 1
+
+
+def test_check_mode_waits_too(sim, ansible):
+    job = sim.add_job("google", duration=2).id
+    run = ansible.playbook(wait_args(cloud="google", id=[job], poll_interval=0.5), "--check")
+    assert run.rc == 0, run.output
+    assert run.result("wait")["sync_jobs"][0]["state"] == "succeeded"
+
+
+def test_wrong_cloud_filter_and_bad_timing_fail_before_any_request(sim, ansible):
+    run = ansible.playbook(wait_args(cloud="azure", kms=["x"]))
+    assert run.rc == 2 and "kms: is a filter of aws jobs, not of azure" in run.result("wait")["msg"]
+    run = ansible.playbook(wait_args(cloud="aws", poll_interval=5, max_poll_interval=1))
+    assert "max_poll_interval: must be at least poll_interval" in run.result("wait")["msg"]
+    run = ansible.playbook(wait_args(cloud="aws", scope="certificates"))
+    assert "scope: 'certificates' is not a scope of aws" in run.result("wait")["msg"]
+    assert sim.stats().get("requests", 0) == 0
