@@ -88,8 +88,8 @@ options:
     description:
       - Print a progress line (jobs still in progress, elapsed time, polls) in the job output every
         this many seconds while waiting, so a person watching an AWX job sees it alive.
-      - Works when the module runs on the controller (connection C(local), for example C(hosts: localhost)
-        or C(delegate_to: localhost)); elsewhere the module warns and waits without progress lines.
+      - "Works when the module runs on the controller (connection C(local), for example C(hosts: localhost)
+        or C(delegate_to: localhost)); elsewhere the module warns and waits without progress lines."
       - Not used with C(async).
     type: float
   progress_file:
