@@ -47,7 +47,7 @@ $(COLLECTION_LINK):
 
 lint: venv
 	$(BIN)/ruff check plugins tests
-	$(BIN)/ruff format --check plugins tests/simulator tests/unit tests/integration
+	$(BIN)/ruff format --check plugins tests
 
 unit: venv collection
 	$(BIN)/python -m pytest -q tests/unit

@@ -49,7 +49,11 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = dict(self._task.args)
         interval = args.get("progress_interval")
-        if interval in (None, "", 0, "0") or self._task.async_val:
+        if self._task.async_val:  # a background job: its output is read by async_status, not shown live
+            wrap_async = not self._connection.has_native_async
+            result.update(self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
+            return result
+        if interval in (None, "", 0, "0"):
             return self._finish(result, self._execute_module(module_args=args, task_vars=task_vars))
         try:
             interval = float(interval)

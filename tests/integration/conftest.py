@@ -86,6 +86,9 @@ class Ansible:
         path.write_text(textwrap.dedent(text))
         return self._run([os.path.join(BIN, "ansible-playbook"), str(path), *args], self.env(**env), timeout)
 
+    def playbook_file(self, path: str, *args: str, timeout: float = 240, **env: Optional[str]) -> Run:
+        return self._run([os.path.join(BIN, "ansible-playbook"), path, *args], self.env(**env), timeout)
+
     def adhoc(self, module: str, module_args: str = "", *args: str, timeout: float = 120, **env: Optional[str]) -> Run:
         """``ansible localhost -m <module> -a <args>``, as a user types it."""
         argv = [os.path.join(BIN, "ansible"), "localhost", "-m", module]

@@ -11,6 +11,7 @@ requirements: [CCKM_RECORD_FILE set]
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -30,6 +31,7 @@ class CallbackModule(CallbackBase):
             "action": result._task.action,
             "host": result._host.get_name(),
             "status": status,
+            "time": time.time(),
             "result": result._result,
         }
         with open(path, "a") as handle:

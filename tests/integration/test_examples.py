@@ -1,0 +1,41 @@
+"""The example playbooks in docs/examples run as documented against the simulator."""
+
+import os
+
+from tests.integration.conftest import ROOT
+
+EXAMPLES = os.path.join(ROOT, "docs", "examples")
+
+
+def run_example(ansible, name, *args, **env):
+    return ansible.playbook_file(os.path.join(EXAMPLES, name), *args, **env)
+
+
+def test_wait_after_external_sync(sim, ansible):
+    run = run_example(ansible, "wait_after_external_sync.yml", "-e", "cm_kms=kms-ex")
+    assert run.rc == 0, run.output
+    started = run.result("Start the synchronization")["json"]
+    assert started["kms"] == ["kms-ex"]
+    wait = run.result("Wait for that job")
+    assert wait["sync_jobs"][0]["id"] == started["id"] and wait["sync_jobs"][0]["state"] == "succeeded"
+    assert sim.stats()["start"] == 1
+    for secret in sim.secrets_issued():
+        assert secret not in run.output
+
+
+def test_wait_several_clouds_in_parallel(sim, ansible):
+    for cloud in ("aws", "azure", "google"):
+        sim.add_job(cloud, duration=6)
+    run = run_example(ansible, "wait_several_clouds.yml")
+    assert run.rc == 0, run.output
+    reports = [r for r in run.records if r["task"] == "Report every cloud"][0]["result"]["results"]
+    assert [r["item"]["item"]["item"]["cloud"] for r in reports] == ["aws", "azure", "google"]
+    assert all(r["item"]["summary"]["succeeded"] == 1 for r in reports)
+    assert max(r["item"]["elapsed"] for r in reports) < 12, "waited together, not one after another"
+
+
+def test_role_with_module_defaults_and_no_cm_variables_in_the_module_env(sim, ansible):
+    sim.add_job("azure", filter_values=["keyvault-softkeys"], duration=4)
+    run = run_example(ansible, "role_with_module_defaults.yml")
+    assert run.rc == 0, run.output
+    assert run.result("Use the result")["msg"].startswith("1 job(s) succeeded")
