@@ -21,7 +21,7 @@ export PATH := $(BIN):$(PATH)
 
 help:
 	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
-	@echo "make test   - lint, unit and integration tests (what CI runs)"
+	@echo "make test   - ruff, unit and integration tests, ansible-test sanity (what CI runs)"
 	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it)"
 
 # Virtualenvs are cached outside the clone, keyed by ansible-core series and requirements hash,
@@ -55,7 +55,7 @@ unit: venv collection
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
 
-test: lint unit integration
+test: lint unit integration sanity
 
 demo: venv collection
 	$(BIN)/python tests/demo.py
@@ -65,3 +65,20 @@ simulator: venv collection
 
 clean:
 	rm -rf .build tests/output .pytest_cache .ruff_cache
+
+# ansible-test wants the collection at ansible_collections/<ns>/<name> as a real directory:
+# run it on a copy of the tracked files, with a get-pip stand-in (it cannot download one here).
+SANITY_DIR := $(CURDIR)/.build/sanity-core$(CORE)/ansible_collections/ciphertrust/cckm
+.PHONY: sanity-copy sanity units
+sanity-copy: venv
+	$(BIN)/python .ci/get_pip_standin.py
+	rm -rf "$(SANITY_DIR)" && mkdir -p "$(SANITY_DIR)"
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$(SANITY_DIR)"
+	# its own git index, or ansible-test would read this repository's, where .build is ignored
+	cd "$(SANITY_DIR)" && git init -q && git add -A
+
+sanity: sanity-copy
+	cd "$(SANITY_DIR)" && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+units: sanity-copy
+	cd "$(SANITY_DIR)" && $(BIN)/ansible-test units --venv --python 3.11 --color no --requirements

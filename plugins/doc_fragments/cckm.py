@@ -11,9 +11,9 @@ options:
       - Host name or IP address of CipherTrust Manager, optionally with a port (V(cm.example.com:8443)),
         or an C(https://) URL without a path. The collection adds C(/api) itself.
       - Plain C(http://) is refused, because credentials would travel in clear text.
+      - Required, as this option or as the E(CM_ADDRESS) environment variable.
       - If not set, the value of the E(CM_ADDRESS) environment variable is used.
     type: str
-    required: true
     aliases: [host]
   username:
     description:

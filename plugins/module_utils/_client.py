@@ -509,7 +509,7 @@ def _transport_error(method: str, url: str, exc: Exception, timeout: float) -> C
 
 def _root_cause(exc: BaseException) -> BaseException:
     seen = exc
-    for _ in range(8):
+    for _depth in range(8):  # a cause chain is short; never loop on a cycle
         inner = getattr(seen, "reason", None) or seen.__cause__ or seen.__context__
         if inner is None or inner is seen:
             break

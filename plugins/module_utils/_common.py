@@ -56,7 +56,7 @@ def info_argspec(cloud: Cloud) -> Dict[str, Dict[str, Any]]:
         skip={"type": "int", "default": 0},
     )
     if cloud.filter_option:
-        spec[cloud.filter_option] = {"type": "list", "elements": "str"}
+        spec[cloud.filter_option] = {"type": "list", "elements": "str", "no_log": False}
     if len(cloud.scopes) > 1:
         spec["scope"] = {"type": "str", "default": cloud.default_scope, "choices": sorted(cloud.scopes)}
     if cloud.sortable:
@@ -255,5 +255,5 @@ def wait_argspec() -> Dict[str, Dict[str, Any]]:
         progress_interval={"type": "float"},
     )
     for option in sorted({c.filter_option for c in CLOUDS.values() if c.filter_option}):
-        spec[option] = {"type": "list", "elements": "str"}
+        spec[option] = {"type": "list", "elements": "str", "no_log": False}
     return spec

@@ -13,7 +13,7 @@ description:
   - All matching jobs are returned, fetched page by page, unless O(limit) is set.
   - To wait until jobs finish, use M(ciphertrust.cckm.sync_job_wait) or the role C(ciphertrust.cckm.wait_for_sync).
 author:
-  - ciphertrust.cckm contributors
+  - ciphertrust.cckm contributors (@ciphertrust-cckm)
 options:
   groups:
     description:

@@ -18,7 +18,7 @@ description:
   - Polling by filter costs one listing request per poll however many jobs match; polling by id
     costs at most one request per still-running job per poll.
 author:
-  - ciphertrust.cckm contributors
+  - ciphertrust.cckm contributors (@ciphertrust-cckm)
 options:
   cloud:
     description: Cloud whose synchronization jobs to watch.
@@ -103,8 +103,6 @@ extends_documentation_fragment:
   - ciphertrust.cckm.cckm.attributes
 seealso:
   - module: ciphertrust.cckm.aws_sync_job_info
-  - role: ciphertrust.cckm.wait_for_sync
-    description: The same wait for playbooks and AWX job templates, with progress lines and set_stats.
 """
 
 EXAMPLES = r"""

@@ -75,7 +75,14 @@ class Ansible:
         record = self.tmp / ("records-%d.jsonl" % self.count)
         env["CCKM_RECORD_FILE"] = str(record)
         proc = subprocess.run(
-            argv, env=env, cwd=str(self.tmp), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            argv,
+            env=env,
+            cwd=str(self.tmp),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
         records = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
         return Run(proc, records)
@@ -103,6 +110,7 @@ class Ansible:
             capture_output=True,
             text=True,
             timeout=timeout,
+            check=False,
             stdin=subprocess.DEVNULL,
         )
 

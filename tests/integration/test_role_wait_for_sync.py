@@ -22,7 +22,7 @@ def role_vars(**values):
 
 
 def test_role_prints_progress_and_publishes_stats(sim, ansible):
-    for _ in range(3):
+    for _job in range(3):
         sim.add_job("aws", filter_values=["kms-prod"], duration=7)
     run = ansible.playbook(
         role_vars(
@@ -39,7 +39,7 @@ def test_role_prints_progress_and_publishes_stats(sim, ansible):
     assert run.rc == 0, run.output
     progress = re.findall(r"waiting for aws keys synchronization: (\d+) job\(s\) in progress after (\d+) s", run.stdout)
     assert len(progress) >= 2, run.stdout
-    assert all(int(count) == 3 for count, _ in progress[:1])
+    assert all(int(count) == 3 for count, _elapsed in progress[:1])
     assert "aws keys synchronization finished after" in run.stdout and "3 succeeded" in run.stdout
     result = run.result("show result")["wait_for_sync_result"]
     assert result["summary"]["succeeded"] == 3 and result["timed_out"] is False and result["polls"] >= 3

@@ -471,7 +471,7 @@ class _Handler(BaseHTTPRequestHandler):
             for spec in specs:
                 spec = dict(spec)
                 count = int(spec.pop("count", 1))
-                for _ in range(count):
+                for _copy in range(count):
                     made.append(self.sim.add_job(**spec).id)
             return self._send(200, {"ids": made})
         if path == "/_sim/faults" and method == "POST":

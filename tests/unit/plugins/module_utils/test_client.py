@@ -70,7 +70,7 @@ def test_a_401_triggers_one_renewal_and_the_request_is_repeated(sim):
     client = make_client(sim)
     client.list_jobs(AWS, {})
     sim.expire_jwts()  # CM forgot the token early: the client's clock still thinks it fresh
-    jobs, _ = client.list_jobs(AWS, {})
+    jobs, _total = client.list_jobs(AWS, {})
     assert len(jobs) == 1
     stats = sim.stats()
     assert stats["unauthorized"] == 1 and stats["refreshes"] == 1 and stats["logins"] == 1
@@ -108,7 +108,7 @@ def test_retries_transient_statuses_then_succeeds(sim, status):
     sim.add_job("aws")
     sim.inject("status", status=status, count=3, match="list")
     sleeps = []
-    jobs, _ = make_client(sim, sleeps=sleeps).list_jobs(AWS, {})
+    jobs, _total = make_client(sim, sleeps=sleeps).list_jobs(AWS, {})
     assert len(jobs) == 1 and len(sleeps) == 3 and sim.stats()["list"] == 1
 
 
@@ -140,7 +140,7 @@ def test_connection_reset_and_drop_are_retried(sim):
     sim.add_job("aws")
     sim.inject("reset", match="list")
     sim.inject("drop", match="list")
-    jobs, _ = make_client(sim).list_jobs(AWS, {})
+    jobs, _total = make_client(sim).list_jobs(AWS, {})
     assert len(jobs) == 1
 
 
