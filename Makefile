@@ -7,7 +7,7 @@ PYTHON ?= python3
 # ansible-core series for the main virtualenv; `make test-matrix` loops over the others.
 CORE ?= 2.19
 CACHE ?= $(HOME)/.cache/ciphertrust-cckm
-REQ_HASH := $(shell cat requirements.txt tests/requirements.txt | sha256sum | cut -c1-12)
+REQ_HASH := $(shell cat requirements.txt tests/requirements.txt tests/requirements-tools.txt | sha256sum | cut -c1-12)
 VENV ?= $(CACHE)/venv-core$(CORE)-$(REQ_HASH)
 BIN := $(VENV)/bin
 COLLECTIONS := $(CURDIR)/.build/collections
@@ -32,7 +32,8 @@ $(BIN)/.complete:
 	rm -rf "$(VENV).tmp"
 	$(PYTHON) -m venv "$(VENV).tmp"
 	"$(VENV).tmp/bin/pip" install --quiet --upgrade pip
-	"$(VENV).tmp/bin/pip" install --quiet "ansible-core==$(CORE).*" -r requirements.txt -r tests/requirements.txt
+	"$(VENV).tmp/bin/pip" install --quiet "ansible-core==$(CORE).*" -r requirements.txt -r tests/requirements.txt \
+	  -r tests/requirements-tools.txt
 	rm -rf "$(VENV)" && mv "$(VENV).tmp" "$(VENV)"
 	# venv scripts carry the path they were built at: rebuild them for the final place.
 	$(PYTHON) -m venv --upgrade "$(VENV)" >/dev/null
@@ -45,9 +46,11 @@ $(COLLECTION_LINK):
 	mkdir -p "$(dir $@)"
 	ln -sfn "$(CURDIR)" "$@"
 
-lint: venv
+lint: venv collection
 	$(BIN)/ruff check plugins tests
 	$(BIN)/ruff format --check plugins tests
+	$(BIN)/ansible-lint --offline --nocolor
+	$(BIN)/antsibull-changelog lint
 
 unit: venv collection
 	$(BIN)/python -m pytest -q tests/unit
