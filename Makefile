@@ -6,6 +6,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 # ansible-core series for the main virtualenv; `make test-matrix` loops over the others.
 CORE ?= 2.19
+MAIN_CORE := 2.19
+# Checkers (ansible-lint, ansible-builder, ansible-runner, antsibull) only in the main virtualenv.
+TOOLS_REQUIREMENTS := $(if $(filter $(CORE),$(MAIN_CORE)),-r tests/requirements-tools.txt,)
 CACHE ?= $(HOME)/.cache/ciphertrust-cckm
 REQ_HASH := $(shell cat requirements.txt tests/requirements.txt tests/requirements-tools.txt | sha256sum | cut -c1-12)
 VENV ?= $(CACHE)/venv-core$(CORE)-$(REQ_HASH)
@@ -17,7 +20,7 @@ PYTEST_WORKERS ?= 2
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv collection lint unit integration test demo simulator clean
+.PHONY: help venv collection lint unit integration test demo simulator clean sanity
 
 help:
 	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
@@ -33,7 +36,7 @@ $(BIN)/.complete:
 	$(PYTHON) -m venv "$(VENV).tmp"
 	"$(VENV).tmp/bin/pip" install --quiet --upgrade pip
 	"$(VENV).tmp/bin/pip" install --quiet "ansible-core==$(CORE).*" -r requirements.txt -r tests/requirements.txt \
-	  -r tests/requirements-tools.txt
+	  $(TOOLS_REQUIREMENTS)
 	rm -rf "$(VENV)" && mv "$(VENV).tmp" "$(VENV)"
 	# venv scripts carry the path they were built at: rebuild them for the final place.
 	$(PYTHON) -m venv --upgrade "$(VENV)" >/dev/null
@@ -56,9 +59,20 @@ unit: venv collection
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: venv collection
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
 
 test: lint unit integration sanity
+	$(MAKE) sanity CORE=2.16
+
+# Unit and integration tests under every supported ansible-core, each in its own virtualenv
+# (tests of the packaging tools, which live in the main virtualenv only, run in `make test`).
+MATRIX ?= 2.16 2.17 2.18 2.19
+.PHONY: test-matrix
+test-matrix:
+	for core in $(MATRIX); do \
+	  echo "=== ansible-core $$core"; \
+	  $(MAKE) --no-print-directory unit integration CORE=$$core PYTEST_MARK="not tools" || exit 1; \
+	done
 
 demo: venv collection
 	$(BIN)/python tests/demo.py

@@ -14,6 +14,7 @@ import pytest
 from tests.integration.conftest import ROOT
 
 BIN = os.path.dirname(sys.executable)
+pytestmark = pytest.mark.tools
 # ansible-runner writes its whole process environment, env/envvars included, into
 # artifacts/<ident>/command (mode 0600, not published by AWX): the one file the scan may not read.
 RUNNER_ENV_DUMP = "command"

@@ -5,9 +5,12 @@ import subprocess
 import sys
 import tarfile
 
+import pytest
+
 from tests.integration.conftest import ROOT
 
 BIN = os.path.dirname(sys.executable)
+pytestmark = pytest.mark.tools
 DEV_ONLY = (".build/", ".ci/", "Makefile", "pyproject.toml", ".gitignore", "tests/output/", "__pycache__", ".git/")
 
 

@@ -43,6 +43,7 @@ def test_role_prints_progress_and_publishes_stats(sim, ansible):
     assert "aws keys synchronization finished after" in run.stdout and "3 succeeded" in run.stdout
     result = run.result("show result")["wait_for_sync_result"]
     assert result["summary"]["succeeded"] == 3 and result["timed_out"] is False and result["polls"] >= 3
+    assert isinstance(result["elapsed"], float) and isinstance(result["polls"], int) and result["failed"] is False
     assert "CUSTOM STATS" in run.stdout and "wait_for_sync_result" in run.stdout.split("CUSTOM STATS")[1]
     assert sim.stats()["logins"] == 1
 
