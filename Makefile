@@ -50,10 +50,11 @@ $(COLLECTION_LINK):
 	ln -sfn "$(CURDIR)" "$@"
 
 lint: venv collection
-	$(BIN)/ruff check plugins tests
-	$(BIN)/ruff format --check plugins tests
+	$(BIN)/ruff check plugins tests docs .ci
+	$(BIN)/ruff format --check plugins tests docs .ci
 	$(BIN)/ansible-lint --offline --nocolor
 	$(BIN)/antsibull-changelog lint
+	cd "$(COLLECTION_LINK)" && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
 unit: venv collection
 	$(BIN)/python -m pytest -q tests/unit
@@ -61,8 +62,20 @@ unit: venv collection
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
 
-test: lint unit integration sanity
+test: lint unit integration sanity docs
 	$(MAKE) sanity CORE=2.16
+
+# The docsite (plugin pages and docs/docsite/rst) with antsibull-docs and Sphinx, warnings as errors.
+# It builds offline: intersphinx reads a local inventory of the few Ansible docs labels the pages link to.
+DOCS_DIR := $(CURDIR)/.build/docs
+.PHONY: docs
+docs: venv collection
+	rm -rf "$(DOCS_DIR)" && mkdir -p "$(DOCS_DIR)"
+	$(BIN)/antsibull-docs sphinx-init --use-current --dest-dir "$(DOCS_DIR)" ciphertrust.cckm
+	$(BIN)/python docs/docsite/offline/make_ansible_inventory.py "$(DOCS_DIR)/ansible_devel.inv"
+	sed -i "s#^intersphinx_mapping = {#intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', '$(DOCS_DIR)/ansible_devel.inv')}\n_online_intersphinx_mapping = {#" "$(DOCS_DIR)/conf.py"
+	cd "$(DOCS_DIR)" && PATH="$(BIN):$$PATH" ./build.sh
+	@echo "Documentation: $(DOCS_DIR)/build/html/index.html"
 
 # Unit and integration tests under every supported ansible-core, each in its own virtualenv
 # (tests of the packaging tools, which live in the main virtualenv only, run in `make test`).

@@ -33,13 +33,17 @@ def test_tarball_installs_into_a_clean_path_and_runs(sim, ansible, tmp_path):
     assert leaked == []
 
     installed = tmp_path / "collections"
+    # without the caller's collection paths, or ansible-galaxy finds the work tree and installs nothing
+    clean_env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
     install = subprocess.run(
         [os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(installed), str(tarball)],
         capture_output=True,
         text=True,
         check=False,
+        env=clean_env,
     )
     assert install.returncode == 0, install.stderr
+    assert (installed / "ansible_collections" / "ciphertrust" / "cckm" / "MANIFEST.json").is_file(), install.stdout
     sim.add_job("google", duration=2)
     run = ansible.playbook(
         """
