@@ -62,8 +62,20 @@ unit: venv collection
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
 
-test: lint unit integration sanity docs
+test: lint unit integration sanity docs galaxy-import
 	$(MAKE) sanity CORE=2.16
+
+# Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.
+DIST := $(CURDIR)/.build/dist
+.PHONY: build galaxy-import
+build: venv
+	rm -rf "$(DIST)" && $(BIN)/ansible-galaxy collection build --output-path "$(DIST)" .
+
+galaxy-import: build
+	cd "$(DIST)" && GALAXY_IMPORTER_CONFIG=$(CURDIR)/.ci/galaxy-importer.cfg PATH="$(BIN):$$PATH" \
+	  $(BIN)/python -m galaxy_importer.main ciphertrust-cckm-*.tar.gz 2>&1 | tee importer.log
+	! grep -iE "^(WARNING|ERROR)|[^_]warning:|error:" "$(DIST)/importer.log"
+	grep -q "Importer processing completed successfully" "$(DIST)/importer.log"
 
 # The docsite (plugin pages and docs/docsite/rst) with antsibull-docs and Sphinx, warnings as errors.
 # It builds offline: intersphinx reads a local inventory of the few Ansible docs labels the pages link to.
