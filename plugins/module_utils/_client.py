@@ -100,9 +100,6 @@ class CckmClient:
         self._jwt: Optional[str] = credentials.token
         self._jwt_expires_at: Optional[float] = _jwt_expiry(credentials.token, clock) if credentials.token else None
         self._refresh_token: Optional[str] = credentials.refresh_token
-        self.logins = 0
-        self.refreshes = 0
-        self.requests_sent = 0
 
     # -- authentication -------------------------------------------------------------------------
 
@@ -138,7 +135,6 @@ class CckmClient:
         if self._refresh_token:
             try:
                 self._grant({"grant_type": "refresh_token", "refresh_token": self._refresh_token})
-                self.refreshes += 1
                 return
             except CckmError as error:
                 if error.retryable or not self.credentials.has_password:
@@ -160,7 +156,6 @@ class CckmClient:
                 "auth_domain": self.credentials.auth_domain or "",
             }
         )
-        self.logins += 1
 
     def _grant(self, body: Dict[str, Any]) -> None:
         try:
@@ -259,7 +254,6 @@ class CckmClient:
         authenticated: bool,
     ) -> Any:
         headers = {"Authorization": "Bearer %s" % self._jwt} if authenticated and self._jwt else None
-        self.requests_sent += 1
         try:
             response = self.session.request(
                 method,
