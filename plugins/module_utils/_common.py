@@ -15,7 +15,7 @@ from typing import Any, Dict, NoReturn, Optional
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud, cloud_with_filter
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud, cloud_with_filter
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, list_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
@@ -254,6 +254,6 @@ def wait_argspec() -> Dict[str, Dict[str, Any]]:
         progress_file={"type": "path"},
         progress_interval={"type": "float"},
     )
-    for option in sorted({c.filter_option for c in CLOUDS.values() if c.filter_option}):
+    for option in FILTER_OPTIONS:
         spec[option] = {"type": "list", "elements": "str", "no_log": False}
     return spec
