@@ -48,24 +48,37 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = dict(self._task.args)
-        interval = args.get("progress_interval")
         if self._task.async_val:  # a background job: its output is read by async_status, not shown live
             wrap_async = not self._connection.has_native_async
             result.update(self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
             return result
-        if interval in (None, "", 0, "0"):
-            return self._finish(result, self._execute_module(module_args=args, task_vars=task_vars))
+        interval = self._progress_interval(args.get("progress_interval"))
+        if interval is None:
+            module_result = self._execute_module(module_args=args, task_vars=task_vars)
+        else:
+            module_result = self._wait_with_progress(args, task_vars, interval)
+        result.update(module_result)
+        self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def _progress_interval(self, value):
+        """Seconds between progress lines, or None when no line can or should be shown."""
         try:
-            interval = float(interval)
+            interval = float(value) if value not in (None, "") else 0.0
         except (TypeError, ValueError):
-            return self._finish(result, self._execute_module(module_args=args, task_vars=task_vars))
+            return None  # the module's own validation names the bad value
+        if interval <= 0:
+            return None
         if self._connection.transport != "local":
             display.warning(
                 "sync_job_wait: progress_interval shows progress only when the module runs on the "
                 "controller (connection local, e.g. delegate_to: localhost); waiting without progress lines."
             )
-            return self._finish(result, self._execute_module(module_args=args, task_vars=task_vars))
+            return None
+        return interval
 
+    def _wait_with_progress(self, args, task_vars, interval):
+        """Run the module in a thread; print a line from its progress file every ``interval`` seconds."""
         workdir = tempfile.mkdtemp(prefix="cckm-wait-")
         progress_file = os.path.join(workdir, "progress.json")
         args["progress_file"] = progress_file
@@ -87,8 +100,7 @@ class ActionModule(ActionBase):
                 display.display(_progress_line(host, args, self._read(progress_file), time.monotonic() - started))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        module_result = outcome.get("result") or {"failed": True, "msg": "sync_job_wait ended without a result"}
-        return self._finish(result, module_result)
+        return outcome.get("result") or {"failed": True, "msg": "sync_job_wait ended without a result"}
 
     @staticmethod
     def _read(path):
@@ -97,8 +109,3 @@ class ActionModule(ActionBase):
                 return json.load(handle)
         except (OSError, ValueError):
             return None
-
-    def _finish(self, result, module_result):
-        result.update(module_result)
-        self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result

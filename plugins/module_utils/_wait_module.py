@@ -113,7 +113,6 @@ def run_wait_module() -> None:
                         "polls": polls,
                         "in_progress": running,
                         "summary": summarize_states(jobs),
-                        "finished": False,
                         "last_error": last_error.message if last_error else None,
                     },
                 )
@@ -134,21 +133,6 @@ def run_wait_module() -> None:
     }
     if outcome.last_error:
         result["last_error"] = outcome.last_error.message
-    if progress_file:
-        try:
-            _write_progress(
-                progress_file,
-                {
-                    "elapsed": result["elapsed"],
-                    "polls": outcome.polls,
-                    "in_progress": [],
-                    "summary": result["summary"],
-                    "finished": True,
-                    "last_error": None,
-                },
-            )
-        except CckmError as error:
-            fail_from_error(module, error, **result)
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
     if outcome.timed_out:

@@ -95,7 +95,7 @@ options:
   progress_file:
     description:
       - Path of a file the module rewrites after every poll with a JSON snapshot
-        (C(elapsed), C(polls), C(in_progress) ids, C(summary), C(finished)), for progress
+        (C(elapsed), C(polls), C(in_progress) ids, C(summary), C(last_error)), for progress
         display while the task runs asynchronously. The role C(ciphertrust.cckm.wait_for_sync) uses it.
     type: path
 extends_documentation_fragment:
