@@ -62,7 +62,7 @@ unit: venv collection
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
 
-test: lint unit integration sanity units docs galaxy-import
+test: lint integration sanity units docs galaxy-import
 	$(MAKE) sanity CORE=2.16
 
 # Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.
