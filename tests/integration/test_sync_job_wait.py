@@ -74,9 +74,11 @@ def test_timeout_reports_last_state_elapsed_and_polls(sim, ansible):
 
 def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):
     sim.jwt_lifetime = 2
-    job = sim.add_job("sap", duration=7).id
+    # Long enough that the wait itself spans several token lifetimes however slowly ansible starts.
+    job = sim.add_job("sap", duration=14).id
     run = ansible.playbook(wait_args(cloud="sap", id=[job], poll_interval=0.5, max_poll_interval=0.5))
     assert run.rc == 0, run.output
+    assert run.result("wait")["elapsed"] >= 3 * sim.jwt_lifetime, "the wait outlived several tokens"
     stats = sim.stats()
     assert stats["logins"] == 1 and stats["refreshes"] >= 2
 
