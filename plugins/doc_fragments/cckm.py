@@ -10,7 +10,7 @@ options:
     description:
       - Host name or IP address of CipherTrust Manager, optionally with a port (V(cm.example.com:8443)),
         or an C(https://) URL without a path. The collection adds C(/api) itself.
-      - Plain C(http://) is refused, because credentials would travel in clear text.
+      - Plain C(http://) is refused, because credentials would travel in clear text, unless O(allow_http=true).
       - Required, as this option or as the E(CM_ADDRESS) environment variable.
       - If not set, the value of the E(CM_ADDRESS) environment variable is used.
     type: str
@@ -48,6 +48,15 @@ options:
         O(refresh_token) or O(username)/O(password) are also given.
       - If not set, the value of the E(CM_TOKEN) environment variable is used.
     type: str
+  allow_http:
+    description:
+      - Accept an C(http://) O(address). Only for a CM reached through a TLS-terminating tunnel or
+        a lab, because the password, refresh token and JWTs then cross the network unencrypted;
+        the module warns on every run.
+      - If not set, the value of the E(CM_ALLOW_HTTP) environment variable is used.
+    type: bool
+    default: false
+    version_added: 0.2.0
   validate_certs:
     description:
       - Verify CM's TLS certificate and host name. Keep it on; for a private CA set O(ca_cert) instead.
@@ -63,8 +72,10 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for each HTTP request to CM. Failed GETs and logins are retried with backoff
-        on connection errors, HTTP 429 (honouring C(Retry-After)), 502, 503 and 504.
+      - Seconds to wait for each HTTP request to CM. Failed GETs and logins are retried up to 5 times,
+        with pauses growing from 0.5 to 8 seconds (enough to ride out a CM restart), on connection
+        errors, timeouts, answers that are not CM's JSON, HTTP 429 (honouring C(Retry-After), up to
+        60 seconds), 500, 502, 503 and 504. Other errors fail at once.
       - If not set, the value of the E(CM_REQUEST_TIMEOUT) environment variable is used.
     type: float
     default: 30

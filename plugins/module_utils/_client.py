@@ -7,7 +7,7 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 It logs in once per module run, refreshes the JWT before it expires (with the refresh token
 that login returned, so a long wait does not create more sessions on CM) and once more on a
 401; it retries GETs and the login with jittered backoff on connection errors, 429 (honouring
-Retry-After) and 502/503/504, never on other 4xx; it verifies TLS unless told not to and passes
+Retry-After) and 500/502/503/504, never on other 4xx; it verifies TLS unless told not to and passes
 ``verify=`` with every request so ``REQUESTS_CA_BUNDLE`` cannot override ``ca_cert``; and it turns
 every failure into a CckmError with one clear sentence that never contains a secret.
 """
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
+import threading
 import time
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._backoff import growing_delays
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
@@ -31,12 +33,18 @@ except ImportError:  # reported by the module with missing_required_lib
 LOGIN_PATH = "/v1/auth/tokens"
 PAGE_SIZE = 1000
 """Jobs asked for per listing request; a server that caps pages lower is followed page by page."""
-MAX_RETRIES = 4
+PAGE_WORKERS = 4
+"""Listing pages fetched at once after the first; few, so that CM is not flooded."""
+LISTING_PASSES = 3
+"""Times a listing that moved while being read is read again."""
+MAX_RETRIES = 5
+"""Retries of one request; with pauses of 0.5, 1, 2, 4 and 8 s they outlast a CM restart (about 10 s)."""
 MAX_RETRY_AFTER = 60.0
-RETRY_STATUSES = (429, 502, 503, 504)
+RETRY_STATUSES = (429, 500, 502, 503, 504)
 DEFAULT_JWT_LIFETIME = 300.0
 
 Verify = Union[bool, str]
+Check = Callable[[str, Any], Any]
 
 
 class Credentials:
@@ -100,6 +108,9 @@ class CckmClient:
         self._jwt: Optional[str] = credentials.token
         self._jwt_expires_at: Optional[float] = _jwt_expiry(credentials.token, clock) if credentials.token else None
         self._refresh_token: Optional[str] = credentials.refresh_token
+        self.deadline: Optional[float] = None
+        """A ``clock()`` time after which no retry starts (a wait's own timeout)."""
+        self._auth_lock = threading.RLock()  # listing pages are fetched from several threads
 
     # -- authentication -------------------------------------------------------------------------
 
@@ -115,6 +126,10 @@ class CckmClient:
 
     def authenticate(self, force: bool = False) -> None:
         """Get a JWT unless a fresh one is held: refresh token first, then password."""
+        with self._auth_lock:
+            self._authenticate(force)
+
+    def _authenticate(self, force: bool) -> None:
         if not force and self._jwt_is_fresh():
             return
         can_log_in = bool(self._refresh_token or self.credentials.has_password)
@@ -190,9 +205,13 @@ class CckmClient:
 
     # -- requests ---------------------------------------------------------------------------------
 
-    def get(self, path: str, params: Optional[Dict[str, Any]] = None) -> Any:
-        """GET ``/api<path>`` as JSON, logging in and retrying as needed."""
-        return self.request("GET", path, params=params)
+    def get(self, path: str, params: Optional[Dict[str, Any]] = None, check: Optional[Check] = None) -> Any:
+        """GET ``/api<path>`` as JSON, logging in and retrying as needed.
+
+        ``check(url, body)`` returns what the caller wants from the body, or raises a retryable
+        CckmError when it is unusable (a proxy's page, a truncated answer), which is retried too.
+        """
+        return self.request("GET", path, params=params, check=check)
 
     def request(
         self,
@@ -200,17 +219,22 @@ class CckmClient:
         path: str,
         params: Optional[Dict[str, Any]] = None,
         json_body: Optional[Dict[str, Any]] = None,
+        check: Optional[Check] = None,
     ) -> Any:
         """Send an authenticated request; only GETs are retried (a repeated POST could start a second job)."""
         self.authenticate()
+        sent_with = self._jwt
+        retry = method == "GET"
         try:
-            return self._send(method, path, params=params, json_body=json_body, retry=method == "GET")
+            return self._send(method, path, params=params, json_body=json_body, retry=retry, check=check)
         except CckmError as error:
             if error.status != 401:
                 raise error.redact(self._secrets())
-        self.authenticate(force=True)
+        with self._auth_lock:
+            if self._jwt == sent_with:  # another thread may have renewed it meanwhile
+                self._authenticate(force=True)
         try:
-            return self._send(method, path, params=params, json_body=json_body, retry=method == "GET")
+            return self._send(method, path, params=params, json_body=json_body, retry=retry, check=check)
         except CckmError as error:
             raise error.redact(self._secrets())
 
@@ -222,6 +246,7 @@ class CckmClient:
         json_body: Optional[Dict[str, Any]] = None,
         authenticated: bool = True,
         retry: bool = True,
+        check: Optional[Check] = None,
     ) -> Any:
         url = self.api_url + path
         delays = self.retry_delays()
@@ -229,16 +254,18 @@ class CckmClient:
         while True:
             attempt += 1
             try:
-                return self._send_once(method, url, params, json_body, authenticated)
+                body = self._send_once(method, url, params, json_body, authenticated)
+                return check(url, body) if check else body
             except CckmError as error:
-                if not (retry and error.retryable and attempt <= self.max_retries):
+                pause = next(delays)
+                if error.retry_after is not None:
+                    pause = min(max(pause, error.retry_after), MAX_RETRY_AFTER)
+                past_deadline = self.deadline is not None and self.clock() + pause >= self.deadline
+                if not (retry and error.retryable and attempt <= self.max_retries and not past_deadline):
                     if error.retryable and retry and attempt > 1:
                         error.message = error.message.rstrip(".") + ". Gave up after %d attempts." % attempt
                         error.args = (error.message,)
                     raise
-                pause = next(delays)
-                if error.retry_after is not None:
-                    pause = min(max(pause, error.retry_after), MAX_RETRY_AFTER)
                 if self.on_retry:
                     self.on_retry(
                         "%s; retrying in %.1f s (attempt %d of %d)" % (error.message, pause, attempt + 1, self.max_retries + 1)
@@ -273,17 +300,11 @@ class CckmClient:
     def get_job(self, path: str) -> Optional[Dict[str, Any]]:
         """One job by its path, or None when CM answers 404."""
         try:
-            job = self.get(path)
+            return self.get(path, check=_job_content)
         except CckmError as error:
             if error.status == 404:
                 return None
             raise
-        if not isinstance(job, dict) or "id" not in job:
-            raise CckmError(
-                "CipherTrust Manager answered GET %s%s with something that is not a job." % (self.api_url, path),
-                url=self.api_url + path,
-            )
-        return job
 
     def list_jobs(
         self,
@@ -295,26 +316,64 @@ class CckmClient:
     ) -> Tuple[List[Dict[str, Any]], int]:
         """Jobs matching ``query`` from ``skip`` on (all of them when ``limit`` is None), and CM's total.
 
-        Pages with ``skip``/``limit`` until ``total`` (or ``limit``) is reached, following whatever
-        page size the server really returns. Jobs seen twice (the list moved while paging) are kept once.
+        The first page tells ``total`` and the page size the server really uses; the other pages
+        are then fetched concurrently. When the list moved while it was being read (a page reports
+        another ``total``, or comes back short), the whole listing is read again so that no job is
+        lost or repeated; the last of LISTING_PASSES reads pages one by one, following the latest
+        ``total``, for a list that never stops moving. Jobs are always kept once by id.
         """
+        for _pass in range(LISTING_PASSES - 1):
+            jobs, total, steady = self._list_once(path, query, skip, limit, page_size)
+            if steady:
+                return jobs, total
+        return self._list_following_total(path, query, skip, limit, page_size)
+
+    def _list_once(
+        self, path: str, query: Dict[str, Any], skip: int, limit: Optional[int], page_size: int
+    ) -> Tuple[List[Dict[str, Any]], int, bool]:
+        wanted = page_size if limit is None else min(page_size, limit)
+        first, total = self.get(path, params=dict(query, skip=skip, limit=wanted), check=_page_content)
+        served = len(first)  # the server's real page size (it may cap ``limit``)
+        end = total if limit is None else min(total, skip + limit)
+        offsets = list(range(skip + served, end, served)) if served else []
+        pages = [(first, total)] + self._fetch_pages(path, query, offsets, served, end)
+        jobs = _unique(job for resources, _total in pages for job in resources)
+        steady = all(
+            page_total == total and len(resources) == min(served, end - offset)
+            for (resources, page_total), offset in zip(pages[1:], offsets)
+        )
+        if limit is not None:
+            jobs = jobs[:limit]
+        return jobs, total, steady
+
+    def _list_following_total(
+        self, path: str, query: Dict[str, Any], skip: int, limit: Optional[int], page_size: int
+    ) -> Tuple[List[Dict[str, Any]], int]:
+        """Last resort for a list that keeps moving: page one by one until the latest ``total``."""
         jobs: List[Dict[str, Any]] = []
-        seen = set()
         offset = skip
-        total = 0
         while True:
             wanted = page_size if limit is None else min(page_size, limit - len(jobs))
-            page = self.get(path, params=dict(query, skip=offset, limit=wanted))
-            resources, total = _page_content(self.api_url + path, page)
-            for job in resources:
-                key = job.get("id")
-                if key not in seen:
-                    seen.add(key)
-                    jobs.append(job)
+            resources, total = self.get(path, params=dict(query, skip=offset, limit=wanted), check=_page_content)
+            jobs = _unique(jobs + resources)
             offset += len(resources)
-            done = offset >= total or not resources or (limit is not None and len(jobs) >= limit)
-            if done:
-                return jobs, total
+            if offset >= total or not resources or (limit is not None and len(jobs) >= limit):
+                return (jobs if limit is None else jobs[:limit]), total
+
+    def _fetch_pages(
+        self, path: str, query: Dict[str, Any], offsets: List[int], size: int, end: int
+    ) -> List[Tuple[List[Dict[str, Any]], int]]:
+        """The pages at ``offsets``, in order; concurrently when there are several."""
+
+        def fetch(offset: int) -> Tuple[List[Dict[str, Any]], int]:
+            return self.get(path, params=dict(query, skip=offset, limit=min(size, end - offset)), check=_page_content)
+
+        if len(offsets) < 2:
+            return [fetch(offset) for offset in offsets]
+        from concurrent.futures import ThreadPoolExecutor  # only a long listing pays for the import
+
+        with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+            return list(pool.map(fetch, offsets))
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -346,6 +405,17 @@ def _cm_reason_suffix(error: CckmError) -> str:
     return (": " + ": ".join(parts)) if parts else ""
 
 
+def _job_content(url: str, job: Any) -> Dict[str, Any]:
+    if not isinstance(job, dict) or "id" not in job:
+        raise CckmError(
+            "CipherTrust Manager answered GET %s with something that is not a job; is 'address' a "
+            "CipherTrust Manager with CCKM, reached directly rather than through a proxy that rewrites answers?" % url,
+            url=url,
+            retryable=True,
+        )
+    return job
+
+
 def _page_content(url: str, page: Any) -> Tuple[List[Dict[str, Any]], int]:
     if not isinstance(page, dict) or not isinstance(page.get("resources"), list):
         raise CckmError(
@@ -357,6 +427,18 @@ def _page_content(url: str, page: Any) -> Tuple[List[Dict[str, Any]], int]:
     resources = [job for job in page["resources"] if isinstance(job, dict)]
     total = int(_number(page.get("total"), len(resources)))
     return resources, total
+
+
+def _unique(jobs: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Jobs in order, each id once (a job can show up on two pages when the list shifts)."""
+    seen = set()
+    kept = []
+    for job in jobs:
+        key = job.get("id")
+        if key not in seen:
+            seen.add(key)
+            kept.append(job)
+    return kept
 
 
 def _retry_after(value: Optional[str]) -> Optional[float]:
@@ -445,7 +527,7 @@ def _http_error_message(method: str, url: str, status: int, body: Dict[str, Any]
 def _transport_error(method: str, url: str, exc: Exception, timeout: float) -> CckmError:
     reason = _root_cause(exc)
     host = url.split("/")[2]
-    if isinstance(exc, requests.exceptions.SSLError):
+    if isinstance(exc, requests.exceptions.SSLError) and _is_verification_failure(reason):
         text = str(reason)
         if "hostname" in text.lower() or "match" in text.lower():
             advice = (
@@ -499,6 +581,14 @@ def _transport_error(method: str, url: str, exc: Exception, timeout: float) -> C
         url=url,
         retryable=True,
     )
+
+
+def _is_verification_failure(reason: BaseException) -> bool:
+    """True when TLS failed on the certificate; other TLS errors (an EOF mid-handshake while CM restarts) are transient."""
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return True
+    text = str(reason).lower()
+    return any(marker in text for marker in ("certificate verify failed", "hostname", "doesn't match", "unknown ca"))
 
 
 def _root_cause(exc: BaseException) -> BaseException:

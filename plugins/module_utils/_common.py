@@ -12,7 +12,7 @@ import os
 import re
 from typing import Any, Dict, NoReturn, Optional
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud, cloud_with_filter
@@ -32,6 +32,7 @@ CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
     "auth_domain": {"type": "str", "fallback": (env_fallback, ["CM_AUTH_DOMAIN"])},
     "refresh_token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["CM_REFRESH_TOKEN"])},
     "token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["CM_TOKEN"])},
+    "allow_http": {"type": "bool", "default": False, "fallback": (env_fallback, ["CM_ALLOW_HTTP"])},
     "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ["CM_VALIDATE_CERTS"])},
     "ca_cert": {"type": "path", "fallback": (env_fallback, ["CM_CA_CERT"])},
     "request_timeout": {"type": "float", "default": 30.0, "fallback": (env_fallback, ["CM_REQUEST_TIMEOUT"])},
@@ -67,13 +68,37 @@ def info_argspec(cloud: Cloud) -> Dict[str, Dict[str, Any]]:
 def new_module(argument_spec: Dict[str, Any], **kwargs: Any) -> AnsibleModule:
     """An AnsibleModule that supports check mode and fails early without requests."""
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+    misplaced = structures_in_text_options(argument_spec, _load_params())
+    if misplaced:
+        module.fail_json(msg=misplaced)
     if _client.requests is None:
         module.fail_json(msg=missing_required_lib("requests"))
     return module
 
 
-def base_url(address: Optional[str]) -> str:
-    """``https://host[:port]`` from ``address``: a host, host:port or an https:// URL with no path."""
+def structures_in_text_options(argument_spec: Dict[str, Any], given: Dict[str, Any]) -> Optional[str]:
+    """A message when a text option (or a list of texts) was given a list or mapping.
+
+    Ansible would turn ``username: [a]`` into the text ``"['a']"`` and the module would then send
+    it to CM; refusing it names the option before any request instead.
+    """
+    for name, option in argument_spec.items():
+        kind = option.get("type", "str")
+        for key in [name] + list(option.get("aliases", [])):
+            value = given.get(key)
+            if kind in ("str", "path") and isinstance(value, (dict, list)):
+                return "%s: expected a text value, got a %s." % (key, "mapping" if isinstance(value, dict) else "list")
+            if kind == "list" and option.get("elements") in ("str", "path") and isinstance(value, list):
+                if any(isinstance(item, (dict, list)) for item in value):
+                    return "%s: expected a list of text values, got a list holding a list or mapping." % key
+    return None
+
+
+def base_url(address: Optional[str], allow_http: bool = False) -> str:
+    """``https://host[:port]`` from ``address``: a host, host:port or an https:// URL with no path.
+
+    ``http://`` is refused unless ``allow_http`` is true (the module then warns).
+    """
     if not address or not address.strip():
         raise CckmInputError(
             "address",
@@ -84,13 +109,15 @@ def base_url(address: Optional[str]) -> str:
     scheme = "https"
     if "://" in text:
         scheme, text = text.split("://", 1)
-        if scheme.lower() == "http":
+        scheme = scheme.lower()
+        if scheme == "http" and not allow_http:
             raise CckmInputError(
                 "address",
-                "%r uses http://; CipherTrust Manager's API is served over HTTPS only "
-                "and credentials must not travel in clear text. Use https:// or the bare host." % address,
+                "%r uses http://, which would send the password and tokens in clear text; "
+                "CipherTrust Manager serves its API over HTTPS. Use https:// or the bare host, or set "
+                "allow_http: true (CM_ALLOW_HTTP) knowingly, e.g. behind a TLS-terminating tunnel." % address,
             )
-        if scheme.lower() != "https":
+        if scheme not in ("http", "https"):
             raise CckmInputError("address", "%r: only https:// is supported." % address)
     text = text.rstrip("/")
     if any(ch in text for ch in "/?#@ "):
@@ -102,7 +129,7 @@ def base_url(address: Optional[str]) -> str:
     match = _HOST_PORT.match(text)
     if not match or (match.group(3) and not 0 < int(match.group(3)) < 65536):
         raise CckmInputError("address", "%r is not a valid host[:port]." % address)
-    return "https://" + text
+    return "%s://%s" % (scheme, text)
 
 
 def _verify(params: Dict[str, Any]) -> Any:
@@ -144,7 +171,12 @@ def credentials_from_params(params: Dict[str, Any]) -> _client.Credentials:
 def client_from_module(module: AnsibleModule) -> _client.CckmClient:
     """Validate connection options, then build the client (no request is sent yet)."""
     params = module.params
-    url = base_url(params.get("address"))
+    url = base_url(params.get("address"), params["allow_http"])
+    if url.startswith("http://"):
+        module.warn(
+            "allow_http is true and address is %s: the password, refresh token and JWTs cross the "
+            "network unencrypted. Use HTTPS unless a TLS tunnel carries this connection." % url
+        )
     timeout = params["request_timeout"]
     if not timeout or timeout <= 0:
         raise CckmInputError("request_timeout", "must be a number of seconds greater than 0, got %r." % timeout)

@@ -43,6 +43,15 @@ def _check_timing(params: Dict[str, Any]) -> None:
             "max_poll_interval",
             "must be at least poll_interval (%s), got %s." % (params["poll_interval"], params["max_poll_interval"]),
         )
+    if params.get("progress_interval") is not None and params["progress_interval"] < 0:
+        raise CckmInputError(
+            "progress_interval", "must be 0 (no progress lines) or more seconds, got %s." % params["progress_interval"]
+        )
+    progress_file = params.get("progress_file")
+    if progress_file:
+        directory = os.path.dirname(os.path.abspath(progress_file))
+        if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
+            raise CckmInputError("progress_file", "%r is not in a writable directory." % progress_file)
 
 
 def _query(params: Dict[str, Any]) -> JobQuery:
@@ -101,6 +110,7 @@ def run_wait_module() -> None:
         _check_timing(params)
         query = _query(params)
         client = client_from_module(module)
+        client.deadline = client.clock() + params["timeout"]  # retries inside a poll end with the wait
         watch = IdWatch(client, query, query.ids) if query.ids else FilterWatch(client, query)
 
         def on_poll(jobs, elapsed, polls, last_error):

@@ -91,7 +91,7 @@ SURVEY = {
 
 @pytest.mark.parametrize("check", [False, True], ids=["run", "check"])
 def test_role_through_ansible_runner_like_awx(sim, tmp_path, check):
-    jobs = [sim.add_job("aws", filter_values=["kms-prod"], duration=6).id for _job in range(2)]
+    jobs = [sim.add_job("aws", filter_values=["kms-prod"], duration=6, starts_when_seen=True).id for _job in range(2)]
     sim.add_job("aws", created=time.time() - 3600)
     pdd = private_data_dir(tmp_path, sim, SURVEY)
     if check:

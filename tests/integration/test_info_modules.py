@@ -119,7 +119,12 @@ BAD = [
         "key_vaults=vault1",
         "Unsupported parameters for (ciphertrust.cckm.aws_sync_job_info) module: key_vaults",
     ),
-    ("http address", {"CM_ADDRESS": "http://127.0.0.1:1"}, "", "address: 'http://127.0.0.1:1' uses http://"),
+    (
+        "http address",
+        {"CM_ADDRESS": "http://127.0.0.1:1"},
+        "",
+        "address: 'http://127.0.0.1:1' uses http://, which would send the password",
+    ),
     ("path in address", {}, "address=https://cm.example.com/api", "without a path"),
     ("bad id", {}, "id=../../etc", "id: '../../etc' is not a synchronization job id"),
 ]

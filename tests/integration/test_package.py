@@ -44,7 +44,7 @@ def test_tarball_installs_into_a_clean_path_and_runs(sim, ansible, tmp_path):
     )
     assert install.returncode == 0, install.stderr
     assert (installed / "ansible_collections" / "ciphertrust" / "cckm" / "MANIFEST.json").is_file(), install.stdout
-    sim.add_job("google", duration=2)
+    sim.add_job("google", duration=2, starts_when_seen=True)
     run = ansible.playbook(
         """
         - hosts: localhost

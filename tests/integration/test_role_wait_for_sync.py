@@ -23,7 +23,7 @@ def role_vars(**values):
 
 def test_role_prints_progress_and_publishes_stats(sim, ansible):
     for _job in range(3):
-        sim.add_job("aws", filter_values=["kms-prod"], duration=7)
+        sim.add_job("aws", filter_values=["kms-prod"], duration=7, starts_when_seen=True)
     run = ansible.playbook(
         role_vars(
             wait_for_sync_cloud="aws",
@@ -70,7 +70,7 @@ def test_role_rejects_bad_survey_answers_by_name(sim, ansible):
 
 
 def test_role_in_check_mode(sim, ansible):
-    sim.add_job("oci", filter_values=["v"], duration=2)
+    sim.add_job("oci", filter_values=["v"], duration=2, starts_when_seen=True)
     run = ansible.playbook(
         role_vars(wait_for_sync_cloud="oci", wait_for_sync_filters="{vaults: [v]}", wait_for_sync_poll_interval=0.5), "--check"
     )

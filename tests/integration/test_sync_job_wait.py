@@ -21,8 +21,8 @@ def wait_args(**args):
 
 
 def test_waits_by_id_until_every_job_succeeds(sim, ansible):
-    a = sim.add_job("aws", duration=5).id
-    b = sim.add_job("aws", duration=7, spelling="in progress").id
+    a = sim.add_job("aws", duration=5, starts_when_seen=True).id
+    b = sim.add_job("aws", duration=7, starts_when_seen=True, spelling="in progress").id
     run = ansible.playbook(wait_args(cloud="aws", id=[a, b], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 0, run.output
     result = run.result("wait")
@@ -84,7 +84,7 @@ def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):
 
 
 def test_server_errors_mid_wait_do_not_end_it_and_are_reported_on_timeout(sim, ansible):
-    job = sim.add_job("aws", duration=4).id
+    job = sim.add_job("aws", duration=4, starts_when_seen=True).id
     sim.inject("status", status=503, count=6, match="get")
     sim.inject("reset", count=2, match="get")
     run = ansible.playbook(wait_args(cloud="aws", id=[job], poll_interval=0.5, max_poll_interval=1))
@@ -111,7 +111,9 @@ def test_unknown_id_fails_at_once(sim, ansible):
 def test_200_jobs_by_filter_cost_one_listing_per_poll(sim, ansible):
     now = time.time()
     for index in range(200):
-        sim.add_job("azure", filter_values=["vault-a"], duration=10 + index % 3, created=now - index * 0.01)
+        sim.add_job(
+            "azure", filter_values=["vault-a"], duration=10 + index % 3, starts_when_seen=True, created=now - index * 0.01
+        )
     for index in range(50):
         sim.add_job("azure", filter_values=["vault-b"], duration=600, created=now - 100 - index)
     run = ansible.playbook(wait_args(cloud="azure", key_vaults=["vault-a"], poll_interval=1, max_poll_interval=1))
@@ -132,7 +134,7 @@ def test_nothing_running_returns_at_once_with_the_newest_job(sim, ansible):
 
 
 def test_check_mode_waits_too(sim, ansible):
-    job = sim.add_job("google", duration=2).id
+    job = sim.add_job("google", duration=2, starts_when_seen=True).id
     run = ansible.playbook(wait_args(cloud="google", id=[job], poll_interval=0.5), "--check")
     assert run.rc == 0, run.output
     assert run.result("wait")["sync_jobs"][0]["state"] == "succeeded"

@@ -36,8 +36,13 @@ class Fault:
 
     kind: status (with ``status``, optional ``retry_after``), reset (TCP RST), drop (close without
     answer), slow (``delay`` seconds, then answer normally), invalid_json, html (an HTML error page
-    with ``status``), no_resources (200 without ``resources``).
-    match: ``login``, ``list``, ``get``, ``api`` (any API call but login) or ``any``.
+    with ``status``), no_resources (200 without ``resources``), outage (close the connection and
+    stop listening for ``downtime`` seconds, as a CM restart does: connections are refused),
+    expire_tokens (every JWT lapses, so this request gets a 401), revoke_tokens (JWTs lapse and
+    refresh tokens are revoked), tls_eof (with match ``handshake``: close the connection before the
+    TLS handshake, as a CM going down does to a connection it had accepted).
+    match: ``login``, ``list``, ``get``, ``api`` (any API call but login), ``any`` or ``handshake``.
+    after: let this many matching requests through first (to hit the middle of a wait).
     """
 
     def __init__(
@@ -48,8 +53,12 @@ class Fault:
         status: int = 503,
         retry_after: Optional[str] = None,
         delay: float = 0.0,
+        after: int = 0,
+        downtime: float = 10.0,
     ) -> None:
         self.kind = kind
+        self.after = after
+        self.downtime = downtime
         self.match = match
         self.count = count
         self.status = status
@@ -57,6 +66,8 @@ class Fault:
         self.delay = delay
 
     def applies(self, kind: str) -> bool:
+        if "handshake" in (kind, self.match):  # only a fault aimed at the handshake happens there
+            return self.count > 0 and kind == self.match
         return self.count > 0 and (self.match == "any" or self.match == kind or (self.match == "api" and kind != "login"))
 
 
@@ -77,7 +88,10 @@ class Simulator:
         cert_names: Optional[List[str]] = None,
         workdir: Optional[str] = None,
         domains: Optional[List[str]] = None,
+        tls: bool = True,
     ) -> None:
+        self.tls = tls  # False only to test that plain http:// is refused unless allowed
+        self.connections: set = set()
         self.username = username
         self.password = password or "Sim-" + secrets.token_urlsafe(12)
         self.jwt_lifetime = jwt_lifetime
@@ -127,6 +141,8 @@ class Simulator:
 
             def get_request(self):
                 conn, addr = self.socket.accept()
+                if not simulator.tls:
+                    return conn, addr
                 return simulator.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False), addr
 
         self.httpd = Server(("127.0.0.1", self._port), Handler)
@@ -136,10 +152,19 @@ class Simulator:
         return self
 
     def stop(self) -> None:
+        """Stop listening and close every open connection (kept-alive ones too, as a restart does)."""
         if self.httpd:
             self.httpd.shutdown()
             self.httpd.server_close()
             self.httpd = None
+        with self.lock:
+            open_connections = list(self.connections)
+            self.connections.clear()
+        for connection in open_connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def close(self) -> None:
         self.stop()
@@ -186,6 +211,16 @@ class Simulator:
         family = FAMILIES[(cloud, scope)]
         return self.store.add(SimJob(cloud, family.path, family.filter_key, **kwargs))
 
+    def add_jobs(self, cloud: str, count: int, scope: str = "keys", **kwargs: Any) -> List[SimJob]:
+        """``count`` jobs at once (one sort instead of one per job: 10,000 jobs in a blink)."""
+        family = FAMILIES[(cloud, scope)]
+        return self.store.add_many([SimJob(cloud, family.path, family.filter_key, **kwargs) for _job in range(count)])
+
+    def requests_seen(self) -> List[Dict[str, Any]]:
+        """Every request since the last reset: ``{"time", "method", "path"}``, in arrival order."""
+        with self.lock:
+            return list(self.requests_log)
+
     def revoke_refresh_tokens(self) -> None:
         with self.lock:
             self.refresh_tokens.clear()
@@ -210,9 +245,16 @@ class Simulator:
         with self.lock:
             for fault in self.faults:
                 if fault.applies(kind):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.count -= 1
                     return fault
         return None
+
+    def log_request(self, method: str, path: str) -> None:
+        with self.lock:
+            self.requests_log.append({"time": time.time(), "method": method, "path": path})
 
     def count(self, *names: str) -> None:
         with self.lock:
@@ -260,6 +302,7 @@ def _error_body(code: int, code_desc: str, message: str) -> Dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each small answer waits ~40 ms for the client's delayed ACK
     server_version = "CipherTrustManagerSimulator/1.0"
 
     def log_message(self, *args: Any) -> None:  # quiet: tests read counters, not logs
@@ -267,7 +310,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        with self.sim.lock:
+            self.sim.connections.add(self.connection)
         self.handshake_failed = False
+        if not self.sim.tls:
+            return
+        if self.sim.take_fault("handshake") is not None:
+            self.sim.count("fault_tls_eof")
+            self.handshake_failed = True
+            self.close_connection = True
+            self.connection.close()
+            return
         try:
             self.connection.do_handshake()
         except (ssl.SSLError, OSError):  # a client that does not trust our CA hangs up here
@@ -283,6 +336,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def finish(self) -> None:
+        with self.sim.lock:
+            self.sim.connections.discard(self.connection)
         try:
             super().finish()
         except (ssl.SSLError, ConnectionError, OSError, ValueError):
@@ -325,10 +380,19 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is None:
             return False
         self.sim.count("fault_" + fault.kind)
+        if fault.kind == "expire_tokens":  # CM forgets every JWT: this request gets a 401
+            self.sim.expire_jwts()
+            return False
+        if fault.kind == "revoke_tokens":  # ...and every refresh token (an administrator revoked them)
+            self.sim.revoke_refresh_tokens()
+            self.sim.expire_jwts()
+            return False
         if fault.kind == "slow":
             time.sleep(fault.delay)
             return False
-        if fault.kind in ("reset", "drop"):
+        if fault.kind in ("reset", "drop", "outage"):
+            if fault.kind == "outage":
+                threading.Thread(target=self.sim.restart, args=(fault.downtime,), daemon=True).start()
             if fault.kind == "reset":
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
@@ -361,6 +425,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path.rstrip("/")
         query = parse_qs(url.query, keep_blank_values=True)
         self.sim.count("requests")
+        self.sim.log_request(method, path)
         if path.startswith("/_sim"):
             return self._control(method, path, query)
         if path == LOGIN_PATH and method == "POST":
@@ -481,6 +546,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Sink:
+    """Where answers go once a fault has closed the connection."""
+
+    closed = True
+
     def write(self, data: bytes) -> int:
         return len(data)
 

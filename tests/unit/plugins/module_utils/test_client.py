@@ -1,6 +1,7 @@
 """The client against the simulator over real TLS: login, refresh, retries, paging, errors, secrets."""
 
 import itertools
+import threading
 import time
 
 import pytest
@@ -103,7 +104,7 @@ def test_wrong_password_names_what_to_check_and_never_the_password(sim):
     assert sim.stats()["login_attempts"] == 1  # a 401 is not retried
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_retries_transient_statuses_then_succeeds(sim, status):
     sim.add_job("aws")
     sim.inject("status", status=status, count=3, match="list")
@@ -127,7 +128,7 @@ def test_retries_are_capped(sim):
     assert sim.stats()["fault_status"] == 4
 
 
-@pytest.mark.parametrize("status", [400, 403, 404, 500])
+@pytest.mark.parametrize("status", [400, 403, 404, 409])
 def test_other_errors_are_not_retried(sim, status):
     sim.inject("status", status=status, count=5, match="list")
     with pytest.raises(CckmError) as info:
@@ -191,6 +192,21 @@ def test_refused_connection_says_so(sim):
     assert "refused" in info.value.message and "Gave up after 2 attempts" in info.value.message
 
 
+def test_tls_connection_closed_before_the_handshake_is_retried_not_blamed_on_the_ca(sim):
+    sim.inject("tls_eof", match="handshake", count=2)  # CM going down closes what it had accepted
+    jobs, total = make_client(sim).list_jobs(AWS, {})
+    assert (jobs, total) == ([], 0) and sim.stats()["fault_tls_eof"] == 2
+
+
+def test_tls_connection_closed_before_the_handshake_forever_is_a_connection_error(sim):
+    sim.inject("tls_eof", match="handshake", count=100)
+    with pytest.raises(CckmError) as info:
+        make_client(sim, max_retries=2).list_jobs(AWS, {})
+    message = info.value.message
+    assert "Connection to %s failed" % sim.address in message and "ca_cert" not in message
+    assert "Gave up after 3 attempts" in message and sim.stats()["fault_tls_eof"] == 3
+
+
 def test_post_is_never_retried(sim):
     sim.inject("status", status=503, match="other")
     with pytest.raises(CckmError):
@@ -207,3 +223,72 @@ def test_ready_token_is_used_without_login(sim):
     with pytest.raises(CckmError) as info:
         client.list_jobs(AWS, {})
     assert "refused the token" in info.value.message and jwt not in info.value.message
+
+
+def _thirty_jobs(sim):
+    now = time.time()
+    sim.max_limit = 10
+    return [sim.add_job("aws", created=now - i).id for i in range(30)]
+
+
+def _once_on_a_later_page(action):
+    done = []
+
+    def hook(path, skip):
+        if skip > 0 and not done:
+            done.append(skip)
+            action()
+
+    return hook
+
+
+def test_a_list_that_shrinks_between_pages_is_read_again_and_loses_nothing(sim):
+    made = _thirty_jobs(sim)
+    sim.page_hook = _once_on_a_later_page(lambda: sim.store.remove(made[0]))
+    jobs, total = make_client(sim).list_jobs(AWS, {})
+    assert [j["id"] for j in jobs] == made[1:] and total == 29
+    assert sim.stats()["list"] == 6  # one pass of 3 pages that moved, one steady pass
+
+
+def test_a_list_that_grows_between_pages_is_read_again_without_duplicates(sim):
+    made = _thirty_jobs(sim)
+    added = []
+    sim.page_hook = _once_on_a_later_page(lambda: added.append(sim.add_job("aws").id))
+    jobs, total = make_client(sim).list_jobs(AWS, {})
+    assert [j["id"] for j in jobs] == added + made and total == 31
+
+
+def test_a_list_that_never_stops_moving_is_read_a_bounded_number_of_times(sim):
+    made = _thirty_jobs(sim)
+    sim.page_hook = lambda path, skip: sim.add_job("aws") if skip else None
+    jobs, _total = make_client(sim).list_jobs(AWS, {})
+    ids = [j["id"] for j in jobs]
+    assert len(ids) == len(set(ids)) and set(made) <= set(ids)
+    assert sim.stats()["list"] <= 2 * 3 + 10  # two passes of 3 pages, then one page by page
+
+
+def test_later_pages_are_fetched_concurrently_in_order_with_one_renewal(sim):
+    now = time.time()
+    made = [sim.add_job("aws", created=now - i).id for i in range(100)]
+    sim.max_limit = 10
+    client = make_client(sim)
+    client.list_jobs(AWS, {})
+    sim.page_hook = _once_on_a_later_page(sim.expire_jwts)
+    in_flight, peak = [0], [0]
+    lock = threading.Lock()
+
+    def slow_hook(path, skip, expire=sim.page_hook):
+        expire(path, skip)
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.05)
+        with lock:
+            in_flight[0] -= 1
+
+    sim.page_hook = slow_hook
+    jobs, total = client.list_jobs(AWS, {})
+    assert [j["id"] for j in jobs] == made and total == 100
+    assert peak[0] > 1, "later pages were fetched one after another"
+    stats = sim.stats()
+    assert stats["logins"] == 1 and stats["refreshes"] == 1

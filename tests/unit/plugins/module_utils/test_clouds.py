@@ -41,6 +41,7 @@ def test_each_cloud_has_an_info_module_whose_own_options_match_its_argspec():
         "auth_domain",
         "refresh_token",
         "token",
+        "allow_http",
         "validate_certs",
         "ca_cert",
         "request_timeout",

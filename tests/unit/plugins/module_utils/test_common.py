@@ -23,12 +23,19 @@ def test_addresses_accepted(address, expected):
     assert base_url(address) == expected
 
 
+def test_http_only_when_allowed():
+    assert base_url("http://cm.lab:8080", allow_http=True) == "http://cm.lab:8080"
+    assert base_url("cm.lab", allow_http=True) == "https://cm.lab"  # allowing http never downgrades
+    with pytest.raises(CckmInputError):
+        base_url("http://cm.lab/api", allow_http=True)
+
+
 @pytest.mark.parametrize(
     "address, words",
     [
         ("", "is required"),
         ("   ", "is required"),
-        ("http://cm.example.com", "HTTPS only"),
+        ("http://cm.example.com", "allow_http: true"),
         ("ftp://cm", "only https://"),
         ("https://cm.example.com/api", "without a path"),
         ("cm.example.com?x=1", "without a path, query"),

@@ -1,0 +1,162 @@
+"""The bad-input matrix: every option of every module, given what it must refuse.
+
+Cases come from the modules' own argument specs, so a new option is covered the day it is added:
+a wrong type for every option, an unknown choice for every option with choices, and the
+out-of-range and malformed values listed below. The connection options share one argument spec
+and one validation function; their malformed values run through aws_sync_job_info and
+sync_job_wait. Each module runs its cases in one
+ansible-playbook loop against the simulator, which must see no request at all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import info_argspec, wait_argspec
+
+WRONG_TYPE = {
+    "int": "twelve",
+    "float": "soon",
+    "bool": "maybe",
+    "str": {"not": "text"},
+    "path": ["not", "a", "path"],
+    "list": {"not": "a list"},
+}
+
+Case = Tuple[str, Dict[str, Any], str]  # (what, module args, option the message must name)
+
+
+def generated_cases(spec: Dict[str, Dict[str, Any]], base: Dict[str, Any]) -> List[Case]:
+    cases: List[Case] = []
+    for option, rules in sorted(spec.items()):
+        kind = rules.get("type", "str")
+        if option not in base:
+            cases.append(("%s of the wrong type" % option, dict(base, **{option: WRONG_TYPE[kind]}), option))
+        if rules.get("choices"):
+            bogus = ["bogus"] if kind == "list" else "bogus"
+            cases.append(("%s not among its choices" % option, dict(base, **{option: bogus}), option))
+        if kind == "list" and rules.get("elements") == "str":
+            cases.append(("%s holding a mapping" % option, dict(base, **{option: [{"a": 1}]}), option))
+    return cases
+
+
+def connection_cases(base: Dict[str, Any]) -> List[Case]:
+    return [
+        ("empty address", dict(base, address=""), "address"),
+        ("address with a path", dict(base, address="https://cm.example.com/api/v1"), "address"),
+        ("address with a query", dict(base, address="cm.example.com?debug=1"), "address"),
+        ("http:// address not allowed", dict(base, address="http://127.0.0.1:9"), "allow_http"),
+        ("address with a bad port", dict(base, address="cm.example.com:70000"), "address"),
+        ("unreadable ca_cert", dict(base, ca_cert="/nonexistent/ca.pem"), "ca_cert"),
+        ("ca_cert that is a directory", dict(base, ca_cert="/"), "ca_cert"),
+        ("request_timeout of 0", dict(base, request_timeout=0), "request_timeout"),
+        ("negative request_timeout", dict(base, request_timeout=-5), "request_timeout"),
+    ]
+
+
+def info_cases(cloud_name: str) -> List[Case]:
+    cloud = CLOUDS[cloud_name]
+    cases = generated_cases(info_argspec(cloud), {})
+    if cloud_name == "aws":  # one validation function serves every module: its cases run twice, not eight times
+        cases += connection_cases({})
+    cases += [
+        ("limit of 0", {"limit": 0}, "limit"),
+        ("negative skip", {"skip": -1}, "skip"),
+        ("id with spaces", {"id": "a job id"}, "id"),
+        ("id with ../", {"id": "../../v1/auth/tokens"}, "id"),
+        ("id with a slash", {"id": "abc/def"}, "id"),
+    ]
+    for option in FILTER_OPTIONS:
+        if option != cloud.filter_option:
+            cases.append(("filter of another cloud (%s)" % option, {option: ["x"]}, option))
+    if cloud.filter_option:
+        cases.append(("empty filter value", {cloud.filter_option: [""]}, cloud.filter_option))
+    return cases
+
+
+def wait_cases() -> List[Case]:
+    base = {"cloud": "aws"}
+    cases = generated_cases(wait_argspec(), base)
+    cases += [
+        ("cloud of the wrong type", {"cloud": ["aws"]}, "cloud"),
+        ("cloud not among its choices", {"cloud": "ibm"}, "cloud"),
+        ("cloud missing", {"kms": ["x"]}, "cloud"),
+    ]
+    cases += connection_cases(base)
+    cases += [
+        ("negative timeout", dict(base, timeout=-1), "timeout"),
+        ("poll_interval of 0", dict(base, poll_interval=0), "poll_interval"),
+        ("max_poll_interval below poll_interval", dict(base, poll_interval=10, max_poll_interval=5), "max_poll_interval"),
+        ("negative progress_interval", dict(base, progress_interval=-1), "progress_interval"),
+        ("progress_file in a missing directory", dict(base, progress_file="/nonexistent/dir/progress.json"), "progress_file"),
+        ("scope of another cloud", dict(base, scope="certificates"), "scope"),
+        ("id with spaces", dict(base, id=["a job id"]), "id"),
+        ("id with ../", dict(base, id=["../../v1/auth/tokens"]), "id"),
+        ("empty id list", dict(base, id=[]), "id"),
+        ("id and a filter together", dict(base, id=["abc"], kms=["x"]), "id"),
+        ("filter of another cloud", dict(base, key_vaults=["vault-1"]), "key_vaults"),
+    ]
+    return cases
+
+
+MODULES = {"%s_sync_job_info" % name: info_cases(name) for name in sorted(CLOUDS)}
+MODULES["sync_job_wait"] = wait_cases()
+
+PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+    cases: %s
+  tasks:
+    - name: bad input
+      ciphertrust.cckm.%s: "{{ item.args }}"
+      loop: "{{ cases }}"
+      loop_control:
+        label: "{{ item.what }}"
+      ignore_errors: true
+"""
+
+
+def names_option(message: str, option: str) -> bool:
+    return any(form in message for form in ("%s:" % option, "'%s'" % option, " %s " % option, " %s." % option)) or (
+        message.endswith(" " + option)
+    )
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_bad_input_fails_before_any_request_naming_the_option(sim, ansible, module):
+    cases = MODULES[module]
+    payload = [{"what": what, "args": args} for what, args, _option in cases]
+    run = ansible.playbook(PLAYBOOK % (json.dumps(payload), module))
+    assert "Traceback" not in run.output
+    results = run.result("bad input")["results"]
+    assert len(results) == len(cases)
+    problems = []
+    for (what, _args, option), result in zip(cases, results):
+        message = str(result.get("msg", ""))
+        if not result.get("failed"):
+            problems.append("%s: accepted" % what)
+        elif not names_option(message, option) or len(message) > 900:
+            problems.append("%s: %r does not name %r" % (what, message, option))
+    assert not problems, "\n".join(problems)
+    assert sim.stats().get("requests", 0) == 0, "bad input reached CM"
+    for secret in sim.secrets_issued():
+        assert secret not in run.output
+
+
+def test_http_works_only_when_allowed_and_then_warns(ansible, tmp_path):
+    from tests.simulator import Simulator
+
+    with Simulator(tls=False) as plain:
+        plain.add_job("aws")
+        env = {"CM_ADDRESS": "http://" + plain.address, "CM_PASSWORD": plain.password, "CM_USERNAME": plain.username}
+        refused = ansible.adhoc("ciphertrust.cckm.aws_sync_job_info", "", **env)
+        assert refused.rc != 0 and "allow_http: true" in refused.output
+        assert plain.stats().get("requests", 0) == 0
+        allowed = ansible.adhoc("ciphertrust.cckm.aws_sync_job_info", "allow_http=true", **env)
+        assert allowed.rc == 0, allowed.output
+        assert "unencrypted" in allowed.output and '"total": 1' in allowed.output

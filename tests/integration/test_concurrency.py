@@ -1,0 +1,54 @@
+"""50 inventory hosts with forks 25, each listing and waiting on its own jobs at once."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+HOSTS = 50
+
+PLAYBOOK = """
+- hosts: cms
+  gather_facts: false
+  tasks:
+    - name: info
+      ciphertrust.cckm.aws_sync_job_info:
+        kms: ["kms-{{ inventory_hostname }}"]
+
+    - name: wait
+      ciphertrust.cckm.sync_job_wait:
+        cloud: aws
+        id: "{{ job_ids[inventory_hostname] }}"
+        poll_interval: 1
+        max_poll_interval: 2
+"""
+
+
+def test_fifty_hosts_list_and_wait_at_once_with_their_own_results(sim, ansible, tmp_path):
+    now = time.time()
+    finished, running = {}, {}
+    for index in range(HOSTS):
+        host = "cm%02d" % index
+        finished[host] = sim.add_job("aws", filter_values=["kms-" + host], created=now - 60).id
+        running[host] = sim.add_job("aws", filter_values=["kms-" + host], duration=3, starts_when_seen=True).id
+    inventory = tmp_path / "hosts.yml"
+    lines = ["cms:", "  vars:", "    ansible_connection: local", "    ansible_python_interpreter: %s" % sys.executable]
+    lines += ["    job_ids:"] + ["      %s: [%s]" % (host, job) for host, job in running.items()]
+    lines += ["  hosts:"] + ["    %s:" % host for host in running]
+    inventory.write_text("\n".join(lines) + "\n")
+    run = ansible.playbook(PLAYBOOK, "-i", str(inventory), "--forks", "25", timeout=600)
+    assert run.rc == 0, run.output[-3000:]
+
+    listed = {r["host"]: r["result"] for r in run.records if r["task"] == "info"}
+    waited = {r["host"]: r["result"] for r in run.records if r["task"] == "wait"}
+    assert set(listed) == set(waited) == set(running)
+    for host in running:
+        assert sorted(job["id"] for job in listed[host]["sync_jobs"]) == sorted([finished[host], running[host]]), host
+        assert [(job["id"], job["state"]) for job in waited[host]["sync_jobs"]] == [(running[host], "succeeded")], host
+
+    stats = sim.stats()
+    polls = sum(result["polls"] for result in waited.values())
+    assert stats["logins"] == 2 * HOSTS, "one login per module run"
+    assert stats["list"] == HOSTS and stats["get"] == polls
+    assert stats["requests"] == 2 * HOSTS + HOSTS + polls, stats
+    assert "unauthorized" not in stats and stats.get("login_failures", 0) == 0
