@@ -26,6 +26,7 @@ help:
 	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
 	@echo "make test   - ruff, unit and integration tests, ansible-test sanity (what CI runs)"
 	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it)"
+	@echo "make bench  - benchmarks against uri + until and ping; writes docs/performance.md and .png"
 
 # Virtualenvs are cached outside the clone, keyed by ansible-core series and requirements hash,
 # and built under a temporary name so an interrupted build is never reused.
@@ -61,6 +62,22 @@ unit: venv collection
 
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
+
+# The fault, bad-input, TLS, secrets and concurrency matrix alone (make test runs it within
+# `integration`), with a table of outcomes and requests per fault.
+FAULT_REPORT := $(CURDIR)/.build/fault-matrix.jsonl
+.PHONY: test-faults
+test-faults: venv collection
+	mkdir -p .build && rm -f "$(FAULT_REPORT)"
+	CCKM_FAULT_REPORT="$(FAULT_REPORT)" $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) \
+	  tests/integration/test_faults.py tests/integration/test_bad_input.py tests/integration/test_tls.py \
+	  tests/integration/test_secrets.py tests/integration/test_concurrency.py
+	$(BIN)/python tests/fault_report.py "$(FAULT_REPORT)"
+
+# Benchmarks against uri + until and ansible.builtin.ping (docs/performance.md); make test runs a quick smoke of it.
+.PHONY: bench
+bench: venv collection
+	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
 
 test: lint integration sanity units docs galaxy-import
 	$(MAKE) sanity CORE=2.16

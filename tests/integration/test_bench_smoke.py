@@ -1,0 +1,38 @@
+"""A quick run of the benchmark (make bench) so it cannot rot: real commands, small sizes, 1 repetition.
+
+Timing targets are not judged here (one short repetition on a busy CI machine is noise); what
+does not depend on timing is: one login per wait, one request per poll, one login per host,
+every listed job returned once, and a report with every scenario and a plot.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.integration.conftest import ROOT
+
+SCENARIOS = ["1. wait one", "2. list 500 jobs", "3. module start-up", "4. fan-out, 3 hosts", "5. polling load"]
+
+
+@pytest.mark.tools  # matplotlib is in the main virtualenv only
+def test_quick_benchmark_run_writes_the_report(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.perf.bench", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "performance.md").read_text()
+    for scenario in SCENARIOS:
+        assert "| " + scenario in page, scenario
+    assert "**no**" not in page
+    for exact in ("| logins | 1 | 1 |  | == 1 | yes |", "| 1 request per poll | yes |", "| 1 per host | yes |"):
+        assert exact in page, exact
+    with open(os.path.join(str(tmp_path), "performance.png"), "rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,348 @@
+"""The benchmark's scenarios: each runs real ansible commands (or the collection's own code) against
+the simulator and returns raw samples; bench.py turns them into figures and verdicts.
+
+Every repetition runs the collection and its baseline back to back, so slow drift on the machine
+hits both alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+from typing import Any, Dict, List
+
+from tests.integration.conftest import BIN, ROOT, Ansible
+from tests.perf.measure import Measured, run_tree
+from tests.simulator import Simulator
+from tests.simulator.families import FAMILIES
+
+AWS_JOBS_PATH = FAMILIES[("aws", "keys")].path
+Samples = Dict[str, List[Any]]
+
+FLOOR_PLAYBOOK = """
+- name: The floor, one module doing nothing
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: ping
+      ansible.builtin.ping:
+"""
+
+WAIT_PLAYBOOK = """
+- name: Wait with the collection
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: wait
+      ciphertrust.cckm.sync_job_wait:
+        cloud: aws
+        id: ["{{ job_id }}"]
+        poll_interval: %(interval)s
+        max_poll_interval: %(interval)s
+        timeout: 300
+"""
+
+# Ansible's floor for a task that lasts as long as a wait: a module that only sleeps.
+IDLE_PLAYBOOK = """
+- name: The floor for a long task, one module sleeping
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: idle
+      ansible.builtin.wait_for:
+        timeout: %(seconds)s
+"""
+
+# What people write today: log in once, then poll the job by id with uri + until.
+URI_PLAYBOOK = """
+- name: Wait with uri and until
+  hosts: all
+  gather_facts: false
+  vars:
+    cm_url: "https://{{ lookup('ansible.builtin.env', 'CM_ADDRESS') }}"
+    cm_ca: "{{ lookup('ansible.builtin.env', 'CM_CA_CERT') }}"
+  tasks:
+    - name: login
+      ansible.builtin.uri:
+        url: "{{ cm_url }}/api/v1/auth/tokens"
+        method: POST
+        body_format: json
+        body:
+          grant_type: password
+          username: "{{ lookup('ansible.builtin.env', 'CM_USERNAME') }}"
+          password: "{{ lookup('ansible.builtin.env', 'CM_PASSWORD') }}"
+        ca_path: "{{ cm_ca }}"
+      register: cm_login
+      no_log: true
+    - name: wait
+      ansible.builtin.uri:
+        url: "{{ cm_url }}%(path)s/{{ job_id }}"
+        headers:
+          Authorization: "Bearer {{ cm_login.json.jwt }}"
+        ca_path: "{{ cm_ca }}"
+      register: cm_job
+      until: cm_job.json.completed_at is defined
+      retries: 1000
+      delay: %(interval)s
+"""
+
+
+class Bench:
+    """Runs ansible commands with the simulator's CM_* variables and measures each process tree."""
+
+    def __init__(self, sim: Simulator, workdir: pathlib.Path) -> None:
+        self.sim = sim
+        self.workdir = workdir
+        self.ansible = Ansible(sim, workdir)
+        self.runs = 0
+
+    def inventory(self, hosts: int) -> str:
+        """``hosts`` inventory entries that all run on this machine, as delegate_to: localhost would."""
+        path = self.workdir / ("hosts-%d.ini" % hosts)
+        if not path.exists():
+            lines = [
+                "waiter-%02d ansible_connection=local ansible_python_interpreter=%s" % (n + 1, sys.executable)
+                for n in range(hosts)
+            ]
+            path.write_text("\n".join(lines) + "\n")
+        return str(path)
+
+    def _next(self, suffix: str) -> pathlib.Path:
+        self.runs += 1
+        return self.workdir / ("run-%03d.%s" % (self.runs, suffix))
+
+    def playbook(self, text: str, hosts: int = 1, *args: str, timeout: float = 600) -> tuple:
+        """(Measured, task records) for ``text`` run over ``hosts`` inventory entries."""
+        path = self._next("yml")
+        path.write_text(text)
+        record = self._next("jsonl")
+        env = self.ansible.env(CCKM_RECORD_FILE=str(record))
+        argv = [os.path.join(BIN, "ansible-playbook"), "-i", self.inventory(hosts), str(path), *args]
+        measured = _checked(run_tree(argv, env, str(self.workdir), timeout, str(self._next("log"))))
+        records = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
+        return measured, records
+
+    def adhoc(self, module: str, module_args: str = "", timeout: float = 300) -> Measured:
+        """``ansible localhost -m module -a args``, as a user types it (no recorder: nothing extra to carry)."""
+        argv = [os.path.join(BIN, "ansible"), "localhost", "-m", module] + (["-a", module_args] if module_args else [])
+        return _checked(run_tree(argv, self.ansible.env(), str(self.workdir), timeout, str(self._next("log"))))
+
+    def python(self, *argv: str, timeout: float = 300) -> Measured:
+        return _checked(run_tree([sys.executable, *argv], self.ansible.env(), str(self.workdir), timeout, str(self._next("log"))))
+
+
+def _checked(measured: Measured) -> Measured:
+    if measured.rc != 0:
+        raise RuntimeError("benchmark command failed (rc %d):\n%s" % (measured.rc, measured.output[-3000:]))
+    return measured
+
+
+def _adhoc_result(measured: Measured) -> Dict[str, Any]:
+    """The JSON an ad hoc ``ansible localhost -m ...`` printed after ``localhost | SUCCESS =>``."""
+    return json.loads(measured.output.split("=>", 1)[1])
+
+
+def _wait_sample(bench: Bench, measured: Measured, records: List[Dict[str, Any]], job: Any) -> Dict[str, Any]:
+    results = [r for r in records if r["task"] == "wait"]
+    if not results or any(r["status"] != "ok" for r in results):
+        raise RuntimeError("the wait did not succeed on every host: %s" % measured.output[-3000:])
+    stats = bench.sim.stats()
+    polls = [r["result"].get("polls", r["result"].get("attempts", 1)) for r in results]
+    return {
+        "wall": measured.wall,
+        "cpu": measured.cpu,
+        "requests": stats.get("requests", 0),
+        "logins": stats.get("logins", 0),
+        "refreshes": stats.get("refreshes", 0),
+        "polls": sum(polls),
+        "hosts": len(results),
+        "latency": max(r["time"] for r in results) - job.ends_at,
+    }
+
+
+def wait_one_job(bench: Bench, repeat: int, job_seconds: float, interval: float, fan_out_hosts: int) -> Samples:
+    """1 and 4: the one-task floor, sync_job_wait and uri + until on one job, then many hosts waiting on it."""
+    samples: Samples = {"floor": [], "wait": [], "uri": [], "fan_out": []}
+    wait_text = WAIT_PLAYBOOK % {"interval": interval}
+    uri_text = URI_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH}
+    for _repetition in range(repeat):
+        bench.sim.reset()
+        floor, _records = bench.playbook(FLOOR_PLAYBOOK)
+        samples["floor"].append({"wall": floor.wall, "cpu": floor.cpu})
+        for name, text, hosts in (("wait", wait_text, 1), ("uri", uri_text, 1), ("fan_out", wait_text, fan_out_hosts)):
+            bench.sim.reset()
+            job = bench.sim.add_job("aws", duration=job_seconds)  # ends job_seconds after the launch
+            extra = ["-f", "25"] if hosts > 1 else []
+            measured, records = bench.playbook(text, hosts, "-e", "job_id=" + job.id, *extra)
+            samples[name].append(_wait_sample(bench, measured, records, job))
+    return samples
+
+
+def adhoc_calls(bench: Bench, repeat: int, jobs: int, server_page: int) -> Samples:
+    """2 and 3: ping, an info call returning one job, one listing every job, and a bare requests loop."""
+    samples: Samples = {"ping": [], "info_one": [], "info_all": [], "bare": []}
+    bench.sim.reset()
+    kept = bench.sim.max_limit
+    bench.sim.max_limit = server_page
+    try:
+        created = bench.sim.add_jobs("aws", jobs)
+        one = created[len(created) // 2].id
+        for _repetition in range(repeat):
+            ping = bench.adhoc("ansible.builtin.ping")
+            samples["ping"].append({"wall": ping.wall, "cpu": ping.cpu, "rss": ping.max_rss_mb})
+
+            info = bench.adhoc("ciphertrust.cckm.aws_sync_job_info", "id=" + one)
+            found = _adhoc_result(info)["sync_jobs"]
+            if [job["id"] for job in found] != [one]:
+                raise RuntimeError("the one-job info call returned %d jobs" % len(found))
+            samples["info_one"].append({"wall": info.wall, "cpu": info.cpu, "rss": info.max_rss_mb})
+
+            before = bench.sim.stats().get("requests", 0)
+            listing = bench.adhoc("ciphertrust.cckm.aws_sync_job_info")
+            found = _adhoc_result(listing)["sync_jobs"]
+            if len(found) != jobs or len({job["id"] for job in found}) != jobs:
+                raise RuntimeError(
+                    "the listing returned %d jobs, %d distinct, of %d" % (len(found), len({j["id"] for j in found}), jobs)
+                )
+            requests = bench.sim.stats().get("requests", 0) - before
+            samples["info_all"].append(
+                {"wall": listing.wall, "cpu": listing.cpu, "rss": listing.max_rss_mb, "requests": requests}
+            )
+
+            before = bench.sim.stats().get("requests", 0)
+            bare = bench.python(os.path.join(ROOT, "tests", "perf", "bare_listing.py"), AWS_JOBS_PATH, str(server_page))
+            if int(bare.output.split()[-1]) != jobs:
+                raise RuntimeError("the bare loop fetched %s jobs" % bare.output.split()[-1])
+            requests = bench.sim.stats().get("requests", 0) - before
+            samples["bare"].append({"wall": bare.wall, "cpu": bare.cpu, "rss": bare.max_rss_mb, "requests": requests})
+    finally:
+        bench.sim.max_limit = kept
+    return samples
+
+
+class VirtualClock:
+    """Time that passes only when the code sleeps: ten minutes of waiting in a fraction of a second."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+class MinuteMeter:
+    """Requests the simulator saw, per minute of a wait's own (virtual) clock."""
+
+    def __init__(self, sim: Simulator, minutes: int) -> None:
+        self.sim = sim
+        self.per_minute = [0] * minutes
+        self.seen = 0
+
+    def on_poll(self, _jobs: Any, elapsed: float, _polls: int, _error: Any) -> None:
+        total = self.sim.stats().get("requests", 0)
+        self.per_minute[min(len(self.per_minute) - 1, int(elapsed // 60))] += total - self.seen
+        self.seen = total
+
+
+def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
+    """5: requests per minute a long wait costs CM.
+
+    The collection: its own waiter, watch and client (the code sync_job_wait runs), with the module's
+    default intervals, over real HTTPS to the simulator, on a virtual clock so ten minutes take a
+    second; JWT refreshes happen on that clock too. Its baseline is in idle_floor_and_uri_rate.
+    """
+    sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import wait_argspec
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
+
+    defaults = wait_argspec()
+    poll_interval = defaults["poll_interval"]["default"]
+    max_poll_interval = defaults["max_poll_interval"]["default"]
+    samples: Samples = {
+        "collection": [],
+        "defaults": [{"poll_interval": poll_interval, "max_poll_interval": max_poll_interval}],
+    }
+    sim = bench.sim
+    for _repetition in range(repeat):
+        sim.reset()
+        job = sim.add_job("aws", duration=10 * 3600)
+        virtual = VirtualClock()
+        client = CckmClient(
+            "https://" + sim.address,
+            Credentials(sim.username, sim.password),
+            verify=sim.ca_file,
+            clock=virtual.clock,
+            sleep=virtual.sleep,
+        )
+        meter = MinuteMeter(sim, minutes)
+        outcome = wait_for_jobs(
+            IdWatch(client, JobQuery(CLOUDS["aws"], scope="keys", ids=[job.id]), [job.id]).poll,
+            minutes * 60.0,
+            poll_interval,
+            max_poll_interval,
+            clock=virtual.clock,
+            sleep=virtual.sleep,
+            on_poll=meter.on_poll,
+        )
+        stats = sim.stats()
+        samples["collection"].append(
+            {
+                "requests": stats.get("requests", 0),
+                "per_minute": meter.per_minute,
+                "polls": outcome.polls,
+                "logins": stats.get("logins", 0),
+                "refreshes": stats.get("refreshes", 0),
+            }
+        )
+
+    return samples
+
+
+def _gets(sim: Simulator) -> List[float]:
+    return [r["time"] for r in sim.requests_seen() if r["method"] == "GET"]
+
+
+def idle_floor_and_uri_rate(bench: Bench, repeat: int, task_seconds: float, uri_delay: float) -> Samples:
+    """Ansible's floor for a task that lasts ``task_seconds`` (a wait_for that only sleeps), and, in the
+    background meanwhile, a uri + until loop with ``delay: uri_delay`` whose request rate (5's baseline)
+    is read from the gaps between its requests. Both are idle most of the time; together they save
+    the benchmark a few minutes.
+    """
+    bench.sim.reset()
+    job = bench.sim.add_job("aws", duration=3600)  # the loop is stopped below, not by the job
+    text = URI_PLAYBOOK % {"interval": "%g" % uri_delay, "path": AWS_JOBS_PATH}
+    path = bench.workdir / "uri-load.yml"
+    path.write_text(text)
+    argv = [os.path.join(BIN, "ansible-playbook"), "-i", bench.inventory(1), str(path), "-e", "job_id=" + job.id]
+    with open(bench.workdir / "uri-load.log", "w") as log:
+        loop = subprocess.Popen(
+            argv, env=bench.ansible.env(), cwd=str(bench.workdir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    samples: Samples = {"idle_floor": [], "uri": []}
+    try:
+        for _repetition in range(repeat):
+            measured, _records = bench.playbook(IDLE_PLAYBOOK % {"seconds": task_seconds})
+            samples["idle_floor"].append({"wall": measured.wall, "cpu": measured.cpu})
+        deadline = time.monotonic() + 20 * uri_delay  # enough gaps for a median, however fast the floors ran
+        while len(_gets(bench.sim)) < max(3, repeat + 1) and time.monotonic() < deadline and loop.poll() is None:
+            time.sleep(0.2)
+    finally:
+        os.killpg(loop.pid, signal.SIGKILL)
+        loop.wait(timeout=30)
+    polls = _gets(bench.sim)
+    if len(polls) < 3:
+        raise RuntimeError("the background uri loop made %d requests; see %s" % (len(polls), bench.workdir / "uri-load.log"))
+    samples["uri"] = [{"gap": later - earlier} for earlier, later in zip(polls, polls[1:])]
+    return samples
