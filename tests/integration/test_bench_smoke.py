@@ -31,6 +31,8 @@ def test_quick_benchmark_run_writes_the_report(tmp_path):
     page = (tmp_path / "performance.md").read_text()
     for scenario in SCENARIOS:
         assert "| " + scenario in page, scenario
+    for measure in ("above the one-task floor, internal_poll_interval = 0.05", "vs a module returning the same result"):
+        assert measure in page, measure
     assert "**no**" not in page
     for exact in ("| logins | 1 | 1 |  | == 1 | yes |", "| 1 request per poll | yes |", "| 1 per host | yes |"):
         assert exact in page, exact

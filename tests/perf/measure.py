@@ -1,15 +1,17 @@
 """Run one command and measure its whole process tree: wall time, CPU seconds and peak RSS.
 
-CPU and RSS come from wait4(): the kernel folds every descendant the command waited for
-(ansible's workers, the module processes, their shells) into the command's own usage.
+CPU and RSS come from wait4() in launch.py: the kernel folds every descendant the command waited
+for (ansible's workers, the module processes, their shells) into the command's own usage.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -29,29 +31,47 @@ class Measured:
     output: str
 
 
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
+
+
 def run_tree(argv: Sequence[str], env: Dict[str, str], cwd: str, timeout: float, output_path: str) -> Measured:
-    """Run ``argv`` to the end (killed after ``timeout`` seconds); output goes to ``output_path``."""
+    """Run ``argv`` to the end (killed after ``timeout`` seconds); output goes to ``output_path``.
+
+    The command is started by launch.py, a small process that reads its usage, so that the
+    benchmark's own memory does not show up as the command's peak RSS.
+    """
+    usage_path = output_path + ".usage"
     with open(output_path, "w") as sink:
         started = time.time()
         clock = time.monotonic()
         proc = subprocess.Popen(
-            list(argv), env=env, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            [sys.executable, "-S", LAUNCHER, usage_path, *argv],
+            env=env,
+            cwd=cwd,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         killer = threading.Timer(timeout, _kill_group, args=(proc.pid,))
         killer.start()
         try:
-            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             killer.cancel()
         wall = time.monotonic() - clock
-        proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen the child is reaped
     with open(output_path, errors="replace") as stream:
         output = stream.read()
+    try:
+        with open(usage_path) as stream:
+            usage = json.load(stream)
+    except (OSError, ValueError):  # killed before it could write
+        usage = {"cpu": float("nan"), "max_rss_kb": 0}
     return Measured(
         rc=proc.returncode,
         wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_mb=usage.ru_maxrss / 1024.0,
+        cpu=usage["cpu"],
+        max_rss_mb=usage["max_rss_kb"] / 1024.0,
         started=started,
         ended=started + wall,
         output=output,

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List
 
 from tests.integration.conftest import BIN, ROOT, Ansible
@@ -95,11 +96,20 @@ URI_PLAYBOOK = """
 class Bench:
     """Runs ansible commands with the simulator's CM_* variables and measures each process tree."""
 
-    def __init__(self, sim: Simulator, workdir: pathlib.Path) -> None:
+    def __init__(self, sim: Simulator, workdir: pathlib.Path, ansible_cfg: str = "") -> None:
         self.sim = sim
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.ansible = Ansible(sim, workdir)
         self.runs = 0
+        self.extra_env: Dict[str, str] = {}
+        if ansible_cfg:
+            config = workdir / "ansible.cfg"
+            config.write_text(ansible_cfg)
+            self.extra_env["ANSIBLE_CONFIG"] = str(config)
+
+    def env(self, **overrides: str) -> Dict[str, str]:
+        return self.ansible.env(**dict(self.extra_env, **overrides))
 
     def inventory(self, hosts: int) -> str:
         """``hosts`` inventory entries that all run on this machine, as delegate_to: localhost would."""
@@ -121,19 +131,19 @@ class Bench:
         path = self._next("yml")
         path.write_text(text)
         record = self._next("jsonl")
-        env = self.ansible.env(CCKM_RECORD_FILE=str(record))
+        env = self.env(CCKM_RECORD_FILE=str(record))
         argv = [os.path.join(BIN, "ansible-playbook"), "-i", self.inventory(hosts), str(path), *args]
         measured = _checked(run_tree(argv, env, str(self.workdir), timeout, str(self._next("log"))))
         records = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
         return measured, records
 
-    def adhoc(self, module: str, module_args: str = "", timeout: float = 300) -> Measured:
+    def adhoc(self, module: str, module_args: str = "", *options: str, timeout: float = 300) -> Measured:
         """``ansible localhost -m module -a args``, as a user types it (no recorder: nothing extra to carry)."""
-        argv = [os.path.join(BIN, "ansible"), "localhost", "-m", module] + (["-a", module_args] if module_args else [])
-        return _checked(run_tree(argv, self.ansible.env(), str(self.workdir), timeout, str(self._next("log"))))
+        argv = [os.path.join(BIN, "ansible"), "localhost", *options, "-m", module] + (["-a", module_args] if module_args else [])
+        return _checked(run_tree(argv, self.env(), str(self.workdir), timeout, str(self._next("log"))))
 
     def python(self, *argv: str, timeout: float = 300) -> Measured:
-        return _checked(run_tree([sys.executable, *argv], self.ansible.env(), str(self.workdir), timeout, str(self._next("log"))))
+        return _checked(run_tree([sys.executable, *argv], self.env(), str(self.workdir), timeout, str(self._next("log"))))
 
 
 def _checked(measured: Measured) -> Measured:
@@ -165,27 +175,47 @@ def _wait_sample(bench: Bench, measured: Measured, records: List[Dict[str, Any]]
     }
 
 
-def wait_one_job(bench: Bench, repeat: int, job_seconds: float, interval: float, fan_out_hosts: int) -> Samples:
-    """1 and 4: the one-task floor, sync_job_wait and uri + until on one job, then many hosts waiting on it."""
-    samples: Samples = {"floor": [], "wait": [], "uri": [], "fan_out": []}
+def _wait_run(bench: Bench, text: str, hosts: int, job_seconds: float) -> Dict[str, Any]:
+    bench.sim.reset()
+    job = bench.sim.add_job("aws", duration=job_seconds)  # ends job_seconds after the launch
+    extra = ["-f", "25"] if hosts > 1 else []
+    measured, records = bench.playbook(text, hosts, "-e", "job_id=" + job.id, *extra)
+    return _wait_sample(bench, measured, records, job)
+
+
+def _floor_run(bench: Bench) -> Dict[str, Any]:
+    bench.sim.reset()
+    floor, _records = bench.playbook(FLOOR_PLAYBOOK)
+    return {"wall": floor.wall, "cpu": floor.cpu}
+
+
+def wait_one_job(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, interval: float, fan_out_hosts: int) -> Samples:
+    """1 and 4: the one-task floor, sync_job_wait and uri + until on one job, then many hosts waiting on it.
+
+    ``tuned`` (its own simulator, an ansible.cfg with a coarser internal_poll_interval) repeats the floor,
+    the wait and the uri loop; its wait and uri runs go beside the default ones (all four are idle
+    most of the time, and each counts only its own process tree and its own simulator's requests).
+    """
+    samples: Samples = {name: [] for name in ("floor", "wait", "uri", "fan_out", "tuned_floor", "tuned_wait", "tuned_uri")}
     wait_text = WAIT_PLAYBOOK % {"interval": interval}
     uri_text = URI_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH}
-    for _repetition in range(repeat):
-        bench.sim.reset()
-        floor, _records = bench.playbook(FLOOR_PLAYBOOK)
-        samples["floor"].append({"wall": floor.wall, "cpu": floor.cpu})
-        for name, text, hosts in (("wait", wait_text, 1), ("uri", uri_text, 1), ("fan_out", wait_text, fan_out_hosts)):
-            bench.sim.reset()
-            job = bench.sim.add_job("aws", duration=job_seconds)  # ends job_seconds after the launch
-            extra = ["-f", "25"] if hosts > 1 else []
-            measured, records = bench.playbook(text, hosts, "-e", "job_id=" + job.id, *extra)
-            samples[name].append(_wait_sample(bench, measured, records, job))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _repetition in range(repeat):
+            samples["floor"].append(_floor_run(bench))
+            samples["tuned_floor"].append(_floor_run(tuned))
+            for name, text in (("wait", wait_text), ("uri", uri_text)):
+                default_run = pool.submit(_wait_run, bench, text, 1, job_seconds)
+                tuned_run = pool.submit(_wait_run, tuned, text, 1, job_seconds)
+                samples[name].append(default_run.result())
+                samples["tuned_" + name].append(tuned_run.result())
+            samples["fan_out"].append(_wait_run(bench, wait_text, fan_out_hosts, job_seconds))
     return samples
 
 
 def adhoc_calls(bench: Bench, repeat: int, jobs: int, server_page: int) -> Samples:
     """2 and 3: ping, an info call returning one job, one listing every job, and a bare requests loop."""
-    samples: Samples = {"ping": [], "info_one": [], "info_all": [], "bare": []}
+    samples: Samples = {"ping": [], "info_one": [], "info_all": [], "carry": [], "bare": []}
+    canned = bench.workdir / "listing-result.json"
     bench.sim.reset()
     kept = bench.sim.max_limit
     bench.sim.max_limit = server_page
@@ -213,6 +243,14 @@ def adhoc_calls(bench: Bench, repeat: int, jobs: int, server_page: int) -> Sampl
             samples["info_all"].append(
                 {"wall": listing.wall, "cpu": listing.cpu, "rss": listing.max_rss_mb, "requests": requests}
             )
+
+            # Ansible's floor for this result: a module that only returns the same result, read from a file.
+            if not canned.exists():
+                canned.write_text(json.dumps(_adhoc_result(listing)))
+            carry = bench.adhoc("canned_result", "path=%s" % canned, "-M", os.path.join(ROOT, "tests", "perf", "library"))
+            if len(_adhoc_result(carry)["sync_jobs"]) != jobs:
+                raise RuntimeError("the canned module did not return the %d jobs" % jobs)
+            samples["carry"].append({"wall": carry.wall, "cpu": carry.cpu, "rss": carry.max_rss_mb})
 
             before = bench.sim.stats().get("requests", 0)
             bare = bench.python(os.path.join(ROOT, "tests", "perf", "bare_listing.py"), AWS_JOBS_PATH, str(server_page))
@@ -328,7 +366,7 @@ def idle_floor_and_uri_rate(bench: Bench, repeat: int, task_seconds: float, uri_
     argv = [os.path.join(BIN, "ansible-playbook"), "-i", bench.inventory(1), str(path), "-e", "job_id=" + job.id]
     with open(bench.workdir / "uri-load.log", "w") as log:
         loop = subprocess.Popen(
-            argv, env=bench.ansible.env(), cwd=str(bench.workdir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            argv, env=bench.env(), cwd=str(bench.workdir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     samples: Samples = {"idle_floor": [], "uri": []}
     try:
