@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from tests.integration.test_awx_runner import RUNNER_ENV_DUMP, private_data_dir, run_runner, scan_for_secrets
 
 WRONG_PASSWORD = "Wrong-Secret-Password-77"
@@ -20,7 +21,7 @@ EVERYTHING = """
 - hosts: localhost
   gather_facts: false
   vars:
-    clouds: [aws, azure, google, oci, sap, sfdc, luna]
+    clouds: %(clouds)s
   tasks:
     - name: info
       ansible.builtin.include_tasks: info_task.yml
@@ -77,48 +78,36 @@ EVERYTHING = """
             that: wait_for_sync_result.failed
 """
 
-INFO_TASK = """
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.aws_sync_job_info: {}
-  when: cloud == 'aws'
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.azure_sync_job_info: {}
-  when: cloud == 'azure'
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.google_sync_job_info: {}
-  when: cloud == 'google'
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.oci_sync_job_info: {}
-  when: cloud == 'oci'
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.sap_sync_job_info: {}
-  when: cloud == 'sap'
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates}
-  when: cloud == 'sfdc'
-- name: "list {{ cloud }}"
-  ciphertrust.cckm.luna_sync_job_info: {}
-  when: cloud == 'luna'
-"""
+# One info call per cloud of the clouds table; Salesforce lists a scope other than its default.
+INFO_SCOPES = {name: ("certificates" if name == "sfdc" else cloud.default_scope) for name, cloud in CLOUDS.items()}
+INFO_TASK = "".join(
+    '- name: "list {{ cloud }}"\n  ciphertrust.cckm.%s_sync_job_info: %s\n  when: cloud == %r\n'
+    % (name, "{}" if scope == CLOUDS[name].default_scope else "{scope: %s}" % scope, name)
+    for name, scope in INFO_SCOPES.items()
+)
 
-# Module runs in EVERYTHING that log in with the password: 7 info calls, 2 waits, 2 roles.
-PASSWORD_RUNS = 11
+# Module runs in EVERYTHING that log in with the password: an info call per cloud, 2 waits, 2 roles.
+PASSWORD_RUNS = len(CLOUDS) + 4
 
 
 def prepare(sim, folder):
     """Jobs, short-lived tokens and a revoked refresh token; writes the playbook into ``folder``."""
     sim.jwt_lifetime = 2.0  # the 6 s wait renews its token at least twice
-    for cloud, scope in (("aws", "keys"), ("azure", "keys"), ("google", "keys"), ("oci", "keys"), ("sap", "keys")):
+    for cloud, scope in INFO_SCOPES.items():
         sim.add_job(cloud, scope, created=time.time() - 60)
-    sim.add_job("sfdc", "certificates", created=time.time() - 60)
-    sim.add_job("luna", created=time.time() - 60)
     revoked = sim.issue_tokens(sim.username, with_refresh=True)["refresh_token"]
     sim.revoke_refresh_tokens()
     long_job = sim.add_job("aws", "custom_key_stores", duration=6, starts_when_seen=True).id  # no info call lists it
     failed_job = sim.add_job("azure", duration=0, outcome="failed").id
     sim.inject("expire_tokens", match="list", after=3)  # one forced renewal on a 401 too
     (folder / "info_task.yml").write_text(INFO_TASK)
-    text = EVERYTHING % {"long_job": long_job, "failed_job": failed_job, "wrong": WRONG_PASSWORD, "revoked": revoked}
+    text = EVERYTHING % {
+        "clouds": "[%s]" % ", ".join(INFO_SCOPES),
+        "long_job": long_job,
+        "failed_job": failed_job,
+        "wrong": WRONG_PASSWORD,
+        "revoked": revoked,
+    }
     (folder / "everything.yml").write_text(text)
     return folder / "everything.yml"
 
