@@ -152,6 +152,11 @@ def _checked(measured: Measured) -> Measured:
     return measured
 
 
+def _cost(measured: Measured, **extra: Any) -> Dict[str, Any]:
+    """A sample: what one command cost, plus ``extra`` figures."""
+    return dict(wall=measured.wall, cpu=measured.cpu, rss=measured.max_rss_mb, **extra)
+
+
 def _adhoc_result(measured: Measured) -> Dict[str, Any]:
     """The JSON an ad hoc ``ansible localhost -m ...`` printed after ``localhost | SUCCESS =>``."""
     return json.loads(measured.output.split("=>", 1)[1])
@@ -163,16 +168,15 @@ def _wait_sample(bench: Bench, measured: Measured, records: List[Dict[str, Any]]
         raise RuntimeError("the wait did not succeed on every host: %s" % measured.output[-3000:])
     stats = bench.sim.stats()
     polls = [r["result"].get("polls", r["result"].get("attempts", 1)) for r in results]
-    return {
-        "wall": measured.wall,
-        "cpu": measured.cpu,
-        "requests": stats.get("requests", 0),
-        "logins": stats.get("logins", 0),
-        "refreshes": stats.get("refreshes", 0),
-        "polls": sum(polls),
-        "hosts": len(results),
-        "latency": max(r["time"] for r in results) - job.ends_at,
-    }
+    return _cost(
+        measured,
+        requests=stats.get("requests", 0),
+        logins=stats.get("logins", 0),
+        refreshes=stats.get("refreshes", 0),
+        polls=sum(polls),
+        hosts=len(results),
+        latency=max(r["time"] for r in results) - job.ends_at,
+    )
 
 
 def _wait_run(bench: Bench, text: str, hosts: int, job_seconds: float) -> Dict[str, Any]:
@@ -186,7 +190,7 @@ def _wait_run(bench: Bench, text: str, hosts: int, job_seconds: float) -> Dict[s
 def _floor_run(bench: Bench) -> Dict[str, Any]:
     bench.sim.reset()
     floor, _records = bench.playbook(FLOOR_PLAYBOOK)
-    return {"wall": floor.wall, "cpu": floor.cpu}
+    return _cost(floor)
 
 
 def wait_one_job(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, interval: float, fan_out_hosts: int) -> Samples:
@@ -224,40 +228,39 @@ def adhoc_calls(bench: Bench, repeat: int, jobs: int, server_page: int) -> Sampl
         one = created[len(created) // 2].id
         for _repetition in range(repeat):
             ping = bench.adhoc("ansible.builtin.ping")
-            samples["ping"].append({"wall": ping.wall, "cpu": ping.cpu, "rss": ping.max_rss_mb})
+            samples["ping"].append(_cost(ping))
 
             info = bench.adhoc("ciphertrust.cckm.aws_sync_job_info", "id=" + one)
             found = _adhoc_result(info)["sync_jobs"]
             if [job["id"] for job in found] != [one]:
                 raise RuntimeError("the one-job info call returned %d jobs" % len(found))
-            samples["info_one"].append({"wall": info.wall, "cpu": info.cpu, "rss": info.max_rss_mb})
+            samples["info_one"].append(_cost(info))
 
             before = bench.sim.stats().get("requests", 0)
             listing = bench.adhoc("ciphertrust.cckm.aws_sync_job_info")
-            found = _adhoc_result(listing)["sync_jobs"]
+            requests = bench.sim.stats().get("requests", 0) - before
+            result = _adhoc_result(listing)
+            found = result["sync_jobs"]
             if len(found) != jobs or len({job["id"] for job in found}) != jobs:
                 raise RuntimeError(
                     "the listing returned %d jobs, %d distinct, of %d" % (len(found), len({j["id"] for j in found}), jobs)
                 )
-            requests = bench.sim.stats().get("requests", 0) - before
-            samples["info_all"].append(
-                {"wall": listing.wall, "cpu": listing.cpu, "rss": listing.max_rss_mb, "requests": requests}
-            )
+            samples["info_all"].append(_cost(listing, requests=requests))
 
             # Ansible's floor for this result: a module that only returns the same result, read from a file.
             if not canned.exists():
-                canned.write_text(json.dumps(_adhoc_result(listing)))
+                canned.write_text(json.dumps(result))
             carry = bench.adhoc("canned_result", "path=%s" % canned, "-M", os.path.join(ROOT, "tests", "perf", "library"))
             if len(_adhoc_result(carry)["sync_jobs"]) != jobs:
                 raise RuntimeError("the canned module did not return the %d jobs" % jobs)
-            samples["carry"].append({"wall": carry.wall, "cpu": carry.cpu, "rss": carry.max_rss_mb})
+            samples["carry"].append(_cost(carry))
 
             before = bench.sim.stats().get("requests", 0)
             bare = bench.python(os.path.join(ROOT, "tests", "perf", "bare_listing.py"), AWS_JOBS_PATH, str(server_page))
+            requests = bench.sim.stats().get("requests", 0) - before
             if int(bare.output.split()[-1]) != jobs:
                 raise RuntimeError("the bare loop fetched %s jobs" % bare.output.split()[-1])
-            requests = bench.sim.stats().get("requests", 0) - before
-            samples["bare"].append({"wall": bare.wall, "cpu": bare.cpu, "rss": bare.max_rss_mb, "requests": requests})
+            samples["bare"].append(_cost(bare, requests=requests))
     finally:
         bench.sim.max_limit = kept
     return samples
@@ -372,7 +375,7 @@ def idle_floor_and_uri_rate(bench: Bench, repeat: int, task_seconds: float, uri_
     try:
         for _repetition in range(repeat):
             measured, _records = bench.playbook(IDLE_PLAYBOOK % {"seconds": task_seconds})
-            samples["idle_floor"].append({"wall": measured.wall, "cpu": measured.cpu})
+            samples["idle_floor"].append(_cost(measured))
         deadline = time.monotonic() + 20 * uri_delay  # enough gaps for a median, however fast the floors ran
         while len(_gets(bench.sim)) < max(3, repeat + 1) and time.monotonic() < deadline and loop.poll() is None:
             time.sleep(0.2)
