@@ -4,12 +4,11 @@
 
 A module's output only appears when it ends. With ``progress_interval`` set and the module
 running on the controller (connection local, as for localhost or delegate_to: localhost), the
-module runs in a thread and writes a JSON snapshot after each poll to a private temporary
+module runs in a thread and writes a progress snapshot after each poll to a private temporary
 file; this plugin prints one line from it every ``progress_interval`` seconds, so a person
 watching an AWX job sees the wait alive. The module still runs once, so it logs in once.
 """
 
-import json
 import os
 import shutil
 import tempfile
@@ -19,26 +18,13 @@ import time
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import REDACTED
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._progress import progress_line, read_progress
+
 display = Display()
 
-
-def _progress_line(host, args, snapshot, elapsed):
-    what = "%s %s" % (args.get("cloud"), args.get("scope") or "keys")
-    if snapshot is None:
-        return "[%s] waiting for %s synchronization: no answer from CipherTrust Manager after %.0f s" % (host, what, elapsed)
-    running = snapshot.get("in_progress") or []
-    line = "[%s] waiting for %s synchronization: %d job(s) in progress after %.0f s (%d polls)" % (
-        host,
-        what,
-        len(running),
-        elapsed,
-        snapshot.get("polls", 0),
-    )
-    if running:
-        line += ": " + ", ".join(running[:5]) + (" and %d more" % (len(running) - 5) if len(running) > 5 else "")
-    if snapshot.get("last_error"):
-        line += "; last error: %s" % snapshot["last_error"]
-    return line
+SECRET_OPTIONS = ("password", "refresh_token", "token")
 
 
 class ActionModule(ActionBase):
@@ -85,27 +71,41 @@ class ActionModule(ActionBase):
         outcome = {}
 
         def wait():
-            outcome["result"] = self._execute_module(module_args=args, task_vars=task_vars)
+            try:
+                outcome["result"] = self._execute_module(module_args=args, task_vars=task_vars)
+            except Exception as error:  # reported below as the task's failure, not lost with the thread
+                outcome["error"] = error
 
         worker = threading.Thread(target=wait, name="cckm-sync-job-wait")
         worker.daemon = True
         worker.start()
         host = task_vars.get("inventory_hostname", "localhost") if task_vars else "localhost"
+        cloud = CLOUDS.get(str(args.get("cloud")))
+        scope = args.get("scope") or (cloud.default_scope if cloud else "keys")
         started = time.monotonic()
         try:
             while True:
                 worker.join(interval)
                 if not worker.is_alive():
                     break
-                display.display(_progress_line(host, args, self._read(progress_file), time.monotonic() - started))
+                line = progress_line(
+                    host, str(args.get("cloud")), scope, read_progress(progress_file), time.monotonic() - started
+                )
+                display.display(line)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        return outcome.get("result") or {"failed": True, "msg": "sync_job_wait ended without a result"}
+        if "result" in outcome:
+            return outcome["result"]
+        return {"failed": True, "msg": worker_failure(outcome.get("error"), args)}
 
-    @staticmethod
-    def _read(path):
-        try:
-            with open(path) as handle:
-                return json.load(handle)
-        except (OSError, ValueError):
-            return None
+
+def worker_failure(error, args):
+    """The task's message when running the module raised: its type and text, any secret blanked."""
+    if error is None:
+        return "sync_job_wait: running the module on the controller ended without a result or an error."
+    text = " ".join(str(error).split()) or "(no message)"
+    for option in SECRET_OPTIONS:
+        secret = args.get(option)
+        if isinstance(secret, str) and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return "sync_job_wait: running the module on the controller failed with %s: %s" % (type(error).__name__, text)

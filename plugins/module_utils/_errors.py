@@ -1,17 +1,26 @@
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Typed errors raised by the ciphertrust.cckm client and validators.
+"""Typed errors, and turning CipherTrust Manager's answers and transport failures into them.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
-Nothing below module level calls fail_json: modules turn these into one failure
-in ``_common.fail_from_error``.
+Everything here is a pure function of what it is given (no request is sent), so it is unit-tested
+without a server. Nothing calls fail_json: modules fail in ``_module.fail_from_error``.
 """
 
 from __future__ import annotations
 
+import ssl
+import time
+from email.utils import parsedate_to_datetime
 from typing import Any, Dict, Iterable, Optional
 
+try:
+    import requests
+except ImportError:  # reported by the module with missing_required_lib
+    requests = None
+
 REDACTED = "********"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
 class CckmError(Exception):
@@ -41,6 +50,12 @@ class CckmError(Exception):
         self.cm_message = cm_message
         self.retry_after = retry_after
 
+    def reword(self, message: str) -> CckmError:
+        """Replace the sentence the user reads, keeping the facts (status, CM code, request id)."""
+        self.message = message
+        self.args = (message,)
+        return self
+
     def details(self) -> Dict[str, Any]:
         """Machine-readable facts for the module result (never a secret)."""
         facts = {
@@ -53,13 +68,22 @@ class CckmError(Exception):
         }
         return {key: value for key, value in facts.items() if value is not None}
 
+    def cm_reason(self) -> str:
+        """``": <codeDesc> (code N): <message>"`` from CM's error body, or ``""``."""
+        parts = []
+        if self.code_desc or self.code is not None:
+            parts.append("%s (code %s)" % (self.code_desc or "error", self.code))
+        if self.cm_message:
+            parts.append(self.cm_message)
+        return (": " + ": ".join(parts)) if parts else ""
+
     def redact(self, secrets: Iterable[Optional[str]]) -> CckmError:
         """Blank any secret that a server or a library echoed into the message."""
+        message = self.message
         for secret in secrets:
             if secret and len(secret) >= 4:
-                self.message = self.message.replace(secret, REDACTED)
-        self.args = (self.message,)
-        return self
+                message = message.replace(secret, REDACTED)
+        return self.reword(message)
 
 
 class CckmInputError(CckmError):
@@ -68,3 +92,174 @@ class CckmInputError(CckmError):
     def __init__(self, option: str, message: str) -> None:
         super().__init__("%s: %s" % (option, message))
         self.option = option
+
+
+# -- CM's answers ---------------------------------------------------------------------------------
+
+_HINTS = {
+    400: "CM rejected the request's parameters; check the filter values.",
+    401: "The credentials or token were refused; check username, password and domain, or renew the token.",
+    403: "The user is not allowed to read CCKM synchronization jobs; give it a CCKM role in CM.",
+    404: "CM has no such resource; check the id, the scope, and that CCKM for this cloud is enabled.",
+    429: "CM is rate-limiting this client; raise poll intervals or try again later.",
+    500: "CM reported an internal error; check its logs (the requestID identifies the request) and try again.",
+    502: "A proxy or load balancer in front of CM could not reach it; try again, or check CM's health.",
+    503: "CM is unavailable (starting or overloaded); try again in a moment.",
+    504: "A proxy or load balancer in front of CM timed out; try again, or raise request_timeout.",
+}
+
+
+def decode_answer(method: str, url: str, response: Any) -> Any:
+    """The JSON body of a 2xx answer (``{}`` when empty); a CckmError for anything else."""
+    status = response.status_code
+    if 200 <= status < 300:
+        if status == 204 or not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise CckmError(
+                "CipherTrust Manager answered %s %s with HTTP %d but the body is not JSON (it begins %r); "
+                "check that 'address' points at CM itself and not at a proxy or login page."
+                % (method, url, status, response.text[:60]),
+                url=url,
+                status=status,
+                retryable=True,
+            ) from None
+    raise http_error(method, url, response)
+
+
+def http_error(method: str, url: str, response: Any) -> CckmError:
+    """A CckmError for a non-2xx answer: status, CM's code/codeDesc/message, request id and what to try."""
+    status = response.status_code
+    body: Dict[str, Any] = {}
+    try:
+        parsed = response.json()
+        if isinstance(parsed, dict):
+            body = parsed
+    except ValueError:
+        pass
+    error = CckmError(
+        "",
+        url=url,
+        status=status,
+        code=body.get("code"),
+        code_desc=body.get("codeDesc"),
+        request_id=body.get("requestID"),
+        retryable=status in RETRY_STATUSES,
+        cm_message=body.get("message"),
+        retry_after=retry_after_seconds(response.headers.get("Retry-After")) if status == 429 else None,
+    )
+    text = ("CipherTrust Manager answered %s %s with HTTP %d %s" % (method, url, status, response.reason or "")).rstrip()
+    reason = error.cm_reason()
+    if not body:
+        snippet = " ".join(response.text.split())[:80]
+        reason = ": non-JSON body %r" % snippet if snippet else ""
+    text += reason
+    if error.request_id:
+        text += " [requestID %s]" % error.request_id
+    hint = _HINTS.get(status, "")
+    return error.reword(text + (". " + hint if hint else "."))
+
+
+def retry_after_seconds(value: Optional[str], now: Any = time.time) -> Optional[float]:
+    """Seconds from a Retry-After header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now())
+    except (TypeError, ValueError):
+        return None
+
+
+# -- transport failures ---------------------------------------------------------------------------
+
+_NAME_RESOLUTION = (
+    "name or service not known",
+    "nodename nor servname",
+    "getaddrinfo",
+    "name resolution",
+    "no address associated",
+    "resolve",
+)
+
+
+def transport_error(method: str, url: str, exc: Exception, timeout: float) -> CckmError:
+    """A CckmError for a request that got no answer: TLS, timeout, DNS, refused, dropped."""
+    reason = root_cause(exc)
+    host = url.split("/")[2]
+    if requests is not None and isinstance(exc, requests.exceptions.SSLError) and is_verification_failure(reason):
+        text = str(reason)
+        if "hostname" in text.lower() or "match" in text.lower():
+            advice = (
+                "the certificate does not name %r; use the host name the certificate was issued for "
+                "in 'address'" % host.rsplit(":", 1)[0]
+            )
+        else:
+            advice = (
+                "set 'ca_cert' (CM_CA_CERT) to the CA bundle that signed CM's certificate, or, knowingly, validate_certs: false"
+            )
+        return CckmError("TLS verification of %s failed (%s): %s." % (host, short(text), advice), url=url)
+    if requests is not None and isinstance(exc, requests.exceptions.ConnectTimeout):
+        return CckmError(
+            "No connection to %s within request_timeout (%s s); check 'address', firewalls and proxies." % (host, timeout),
+            url=url,
+            retryable=True,
+        )
+    if requests is not None and isinstance(exc, requests.exceptions.Timeout):
+        return CckmError(
+            "CipherTrust Manager did not answer %s %s within request_timeout (%s s); raise "
+            "request_timeout if CM is slow." % (method, url, timeout),
+            url=url,
+            retryable=True,
+        )
+    text = str(reason)
+    lowered = text.lower()
+    if any(marker in lowered for marker in _NAME_RESOLUTION):
+        return CckmError(
+            "Cannot resolve the host name in 'address' (%s): check the spelling, DNS, or use an IP "
+            "address." % host.rsplit(":", 1)[0],
+            url=url,
+        )
+    if "refused" in lowered:
+        return CckmError(
+            "Connection to %s refused: CM is not listening there (wrong port in 'address', or CM is restarting)." % host,
+            url=url,
+            retryable=True,
+        )
+    return CckmError(
+        "Connection to %s failed during %s %s (%s); retrying may help." % (host, method, url, short(text)),
+        url=url,
+        retryable=True,
+    )
+
+
+def is_verification_failure(reason: BaseException) -> bool:
+    """True when TLS failed on the certificate; other TLS errors (an EOF mid-handshake while CM restarts) are transient."""
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return True
+    text = str(reason).lower()
+    return any(marker in text for marker in ("certificate verify failed", "hostname", "doesn't match", "unknown ca"))
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception of a requests/urllib3 failure, whose text says what happened."""
+    seen = exc
+    for _depth in range(8):  # a cause chain is short; never loop on a cycle
+        inner = getattr(seen, "reason", None) or seen.__cause__ or seen.__context__
+        if inner is None or inner is seen:
+            break
+        if isinstance(inner, BaseException):
+            seen = inner
+        else:
+            break
+    return seen if str(seen) else exc
+
+
+def short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -7,7 +7,8 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+import re
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
@@ -55,27 +56,77 @@ class JobQuery:
         return STATUS_FILTER_SPELLINGS[self.overall_status]
 
 
-def list_jobs(client: Any, query: JobQuery, skip: int = 0, limit: Optional[int] = None) -> Tuple[List[Dict[str, Any]], int]:
-    """Normalized jobs matching ``query``, newest first, and the total CM counts for it.
+def find_jobs(client: Any, query: JobQuery, skip: int = 0, limit: Optional[int] = None) -> Tuple[List[Dict[str, Any]], int]:
+    """Normalized jobs matching ``query``, newest first (in CM's order with ``sort``), and how many match.
 
-    A status with several spellings (``in_progress`` / ``in progress``) is one listing per
-    spelling, merged; ``skip``/``limit`` then apply to the merged, newest-first list.
+    A status with several spellings (``in_progress`` / ``in progress``) is one listing per spelling,
+    because the API pages do not say whether CM's filter matches one spelling or all of them; see
+    ``merge_spellings`` for how both kinds of CM give the same answer.
     """
     spellings = query.status_spellings()
     params = query.query_params()
     if len(spellings) == 1:
         if spellings[0]:
             params["overall_status"] = spellings[0]
-        jobs, total = client.list_jobs(query.path, params, skip=skip, limit=limit)
+        jobs, total = client.read_listing(query.path, params, skip=skip, limit=limit)
     else:
-        jobs, total = [], 0
         window = None if limit is None else skip + limit
+        listings = []
         for spelling in spellings:
-            found, counted = client.list_jobs(query.path, dict(params, overall_status=spelling), skip=0, limit=window)
-            jobs.extend(found)
-            total += counted
-        newest_first(jobs)
+            found, counted = client.read_listing(query.path, dict(params, overall_status=spelling), skip=0, limit=window)
+            listings.append((spelling, found, counted))
+            if matches_other_spellings(spelling, spellings, found):
+                break  # this CM's filter is lenient: one listing already holds every spelling
+        jobs, total = merge_spellings(listings, spellings)
+        if query.sort:
+            sort_like_cm(jobs, query.sort)
         jobs = jobs[skip:] if limit is None else jobs[skip : skip + limit]
     for job in jobs:
         normalize_job(job)
+    return (jobs if query.sort else newest_first(jobs)), total
+
+
+def matches_other_spellings(spelling: str, spellings: Sequence[Optional[str]], jobs: List[Dict[str, Any]]) -> bool:
+    """True when a listing filtered on ``spelling`` holds a job stored with another of ``spellings``."""
+    others = set(spellings) - {spelling}
+    return any(job.get("overall_status") in others for job in jobs)
+
+
+def merge_spellings(
+    listings: List[Tuple[str, List[Dict[str, Any]], int]], spellings: Sequence[Optional[str]]
+) -> Tuple[List[Dict[str, Any]], int]:
+    """One list and one total from one listing per spelling: ``(spelling, jobs, total)`` each.
+
+    An exact-match filter gives disjoint listings: their totals add up. A lenient filter (one that
+    also matches the other spellings) gives a listing that holds them all: it shows by a job stored
+    with another spelling, or by a job that two listings share, and then its total alone is true.
+    Either way each job is kept once, newest first.
+    """
+    seen: Dict[Any, int] = {}
+    jobs: List[Dict[str, Any]] = []
+    for _spelling, found, _total in listings:
+        for job in found:
+            seen[job.get("id")] = seen.get(job.get("id"), 0) + 1
+            if seen[job.get("id")] == 1:
+                jobs.append(job)
+    lenient = any(count > 1 for count in seen.values()) or any(
+        matches_other_spellings(spelling, spellings, found) for spelling, found, _total in listings
+    )
+    total = max(counted for _spelling, _found, counted in listings) if lenient else sum(t for _s, _f, t in listings)
     return newest_first(jobs), total
+
+
+_SORT = re.compile(r"^[+-]?[A-Za-z_][A-Za-z0-9_.]*(,[+-]?[A-Za-z_][A-Za-z0-9_.]*)*$")
+
+
+def valid_sort(sort: str) -> bool:
+    """Whether ``sort`` has CM's form: comma-separated properties, each optionally prefixed by ``-`` (descending)."""
+    return bool(_SORT.match(sort))
+
+
+def sort_like_cm(jobs: List[Dict[str, Any]], sort: str) -> List[Dict[str, Any]]:
+    """Order ``jobs`` in place as CM orders a listing for ``sort`` (used where two listings are merged)."""
+    for field in reversed(sort.split(",")):  # stable sorts, last key first
+        name = field.lstrip("+-")
+        jobs.sort(key=lambda job: str(job.get(name) or ""), reverse=field.startswith("-"))
+    return jobs

@@ -7,23 +7,22 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     client_from_module,
+    connection_argspec,
     fail_from_error,
     misplaced_filter_message,
     new_module,
     validate_filter_values,
     validate_job_id,
-    wait_argspec,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._progress import Progress, plural, write_progress
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     FINISHED_STATES,
     summarize_states,
@@ -31,6 +30,30 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
+
+
+def wait_argspec() -> Dict[str, Dict[str, Any]]:
+    """Options of ``sync_job_wait``: connection, what to watch, and how long and how often."""
+    spec = connection_argspec()
+    spec.update(
+        cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
+        scope={"type": "str"},
+        id={"type": "list", "elements": "str"},
+        timeout={"type": "int", "default": 1800},
+        poll_interval={"type": "float", "default": 2.0},
+        max_poll_interval={"type": "float", "default": 30.0},
+        fail_on={
+            "type": "list",
+            "elements": "str",
+            "default": ["failed", "cancelled"],
+            "choices": ["failed", "cancelled", "partial"],
+        },
+        progress_file={"type": "path"},
+        progress_interval={"type": "float"},
+    )
+    for option in FILTER_OPTIONS:
+        spec[option] = {"type": "list", "elements": "str", "no_log": False}
+    return spec
 
 
 def _check_timing(params: Dict[str, Any]) -> None:
@@ -79,14 +102,9 @@ def _query(params: Dict[str, Any]) -> JobQuery:
     return JobQuery(cloud, scope=scope, ids=ids, filter_values=values)
 
 
-def _write_progress(path: str, snapshot: Dict[str, Any]) -> None:
-    """Replace the progress file atomically so a reader never sees half a file."""
-    directory = os.path.dirname(os.path.abspath(path))
+def _write_progress(path: str, progress: Progress) -> None:
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".cckm-progress-")
-        with os.fdopen(handle, "w") as stream:
-            json.dump(snapshot, stream)
-        os.replace(temporary, path)
+        write_progress(path, progress)
     except OSError as error:
         raise CckmInputError("progress_file", "cannot be written (%s); give a path in a writable directory." % error)
 
@@ -109,23 +127,12 @@ def run_wait_module() -> None:
     try:
         _check_timing(params)
         query = _query(params)
-        client = client_from_module(module)
-        client.deadline = client.clock() + params["timeout"]  # retries inside a poll end with the wait
+        client = client_from_module(module, give_up_after=params["timeout"])  # retries inside a poll end with the wait
         watch = IdWatch(client, query, query.ids) if query.ids else FilterWatch(client, query)
 
         def on_poll(jobs, elapsed, polls, last_error):
             if progress_file:
-                running = [job["id"] for job in jobs if job["state"] not in FINISHED_STATES]
-                _write_progress(
-                    progress_file,
-                    {
-                        "elapsed": round(elapsed, 1),
-                        "polls": polls,
-                        "in_progress": running,
-                        "summary": summarize_states(jobs),
-                        "last_error": last_error.message if last_error else None,
-                    },
-                )
+                _write_progress(progress_file, Progress.of(jobs, elapsed, polls, last_error))
 
         outcome = wait_for_jobs(
             watch.poll, params["timeout"], params["poll_interval"], params["max_poll_interval"], on_poll=on_poll
@@ -147,9 +154,9 @@ def run_wait_module() -> None:
         module.warn(warning)
     if outcome.timed_out:
         running = ["%s (%s)" % (job.get("id"), job["state"]) for job in jobs if job["state"] not in FINISHED_STATES]
-        message = "Timed out after %.0f s and %d polls waiting for %s %s synchronization: still running: %s." % (
+        message = "Timed out after %.0f s and %s waiting for %s %s synchronization: still running: %s." % (
             outcome.elapsed,
-            outcome.polls,
+            plural(outcome.polls, "poll"),
             query.cloud.name,
             query.scope,
             ", ".join(running) or "(no answer from CM)",

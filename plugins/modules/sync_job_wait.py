@@ -17,6 +17,8 @@ description:
     server errors (5xx, 429, dropped connections) until O(timeout).
   - Polling by filter costs one listing request per poll however many jobs match; polling by id
     costs at most one request per still-running job per poll.
+  - A watched job that disappears from CM while the wait watches it (deleted) ends the wait at once,
+    with a message that names the job.
 author:
   - ciphertrust.cckm contributors (@ciphertrust-cckm)
 options:
@@ -64,6 +66,8 @@ options:
   timeout:
     description:
       - Seconds to wait before failing with the last state of every watched job.
+      - V(0) checks once and fails if a watched job is still in progress (a gate that never waits).
+      - No retry of a failed request starts after the timeout either.
     type: int
     default: 1800
   poll_interval:
@@ -96,7 +100,8 @@ options:
     description:
       - Path of a file the module rewrites after every poll with a JSON snapshot
         (C(elapsed), C(polls), C(in_progress) ids, C(summary), C(last_error)), for progress
-        display while the task runs asynchronously. The role C(ciphertrust.cckm.wait_for_sync) uses it.
+        display while the task runs asynchronously. The collection's action plugin sets it itself when
+        O(progress_interval) is given; set it only to read progress from elsewhere.
     type: path
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm

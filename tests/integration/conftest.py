@@ -118,3 +118,10 @@ class Ansible:
 @pytest.fixture
 def ansible(sim, tmp_path):
     return Ansible(sim, tmp_path)
+
+
+@pytest.fixture(params=["exact", "lenient"])
+def both_status_filters(request, sim):
+    """Run the test against a CM whose overall_status filter matches one spelling, and one that matches all."""
+    sim.status_filter = request.param
+    return request.param

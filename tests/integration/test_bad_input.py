@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import info_argspec, wait_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
 
 WRONG_TYPE = {
     "int": "twelve",

@@ -15,8 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from tests.integration.conftest import ROOT
-from tests.integration.test_sync_job_wait import wait_args
+from tests.integration.helpers import ROOT, playbook, task, wait_playbook
 
 INFO_JOBS = 25  # three pages of the 10 jobs the simulator serves per page in these tests
 WAIT_JOBS = 2
@@ -89,14 +88,7 @@ FAULTS: List[Fault] = [
     Fault("total grows between pages", moves="grows", extra=3),
 ]
 
-INFO = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: info
-      ciphertrust.cckm.aws_sync_job_info:
-        request_timeout: 2
-"""
+INFO = playbook(task("info", "ciphertrust.cckm.aws_sync_job_info", {"request_timeout": 2}))
 
 # Short intervals and request timeout, so that every fault shows within a few seconds.
 WAIT_TIMING = dict(poll_interval=0.5, max_poll_interval=1, request_timeout=2)
@@ -204,14 +196,14 @@ def test_wait_under_fault(sim, ansible, fault):
             for i in range(INFO_JOBS)
         ]
         move_list_once(sim, fault.moves, victim=made[0])
-        run = ansible.playbook(wait_args(cloud="aws", kms=["kms-a"], **WAIT_TIMING), **env)
+        run = ansible.playbook(wait_playbook(cloud="aws", kms=["kms-a"], **WAIT_TIMING), **env)
         watched = sorted(made[i] for i in running)
         per_poll = 3
     else:
         watched = sorted(sim.add_job("aws", duration=4, starts_when_seen=True).id for _job in range(WAIT_JOBS))
         sim.inject(match="get", after=WAIT_JOBS, **fault.inject)  # the first poll goes through, then the fault
         timeout = 8 if fault.wait_fails_with else 120
-        run = ansible.playbook(wait_args(cloud="aws", id=watched, timeout=timeout, **WAIT_TIMING), **env)
+        run = ansible.playbook(wait_playbook(cloud="aws", id=watched, timeout=timeout, **WAIT_TIMING), **env)
         per_poll = WAIT_JOBS
     stats = sim.stats()
     assert_fault_happened(sim, fault)

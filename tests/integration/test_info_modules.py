@@ -4,11 +4,14 @@ import time
 
 import pytest
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+from tests.integration.helpers import playbook, task
 from tests.simulator.families import FAMILIES
 
-MODULES = ["aws", "azure", "google", "oci", "sap", "sfdc", "luna"]
+both_status_filters = pytest.mark.usefixtures("both_status_filters")
 
 
+@both_status_filters
 def test_every_module_lists_its_clouds_jobs_in_every_scope_with_states(sim, ansible):
     now = time.time()
     expected = {}
@@ -23,11 +26,11 @@ def test_every_module_lists_its_clouds_jobs_in_every_scope_with_states(sim, ansi
         expected[(cloud, scope)] = (family, values, ids)
     tasks = []
     for (cloud, scope), (family, values, _ids) in expected.items():
-        args = {"scope": scope} if cloud in ("aws", "azure", "sfdc") else {}
+        args = {"scope": scope} if len(CLOUDS[cloud].scopes) > 1 else {}
         if family.filter_key:
             args[family.filter_key] = values
-        tasks.append("    - name: %s %s\n      ciphertrust.cckm.%s_sync_job_info: %s\n" % (cloud, scope, cloud, args or "{}"))
-    run = ansible.playbook("- hosts: localhost\n  gather_facts: false\n  tasks:\n" + "".join(tasks))
+        tasks.append(task("%s %s" % (cloud, scope), "ciphertrust.cckm.%s_sync_job_info" % cloud, args))
+    run = ansible.playbook(playbook(*tasks))
     assert run.rc == 0, run.output
     for (cloud, scope), (family, _values, ids) in expected.items():
         result = run.result("%s %s" % (cloud, scope))
@@ -41,6 +44,7 @@ def test_every_module_lists_its_clouds_jobs_in_every_scope_with_states(sim, ansi
         assert result["sync_jobs"][2]["errors"][0]["message"].startswith("Error listing keys")
 
 
+@both_status_filters
 def test_adhoc_in_progress_with_only_cm_variables_matches_both_spellings(sim, ansible):
     a = sim.add_job("aws", duration=600, spelling="in_progress").id
     b = sim.add_job("aws", duration=600, spelling="in progress").id
@@ -53,6 +57,7 @@ def test_adhoc_in_progress_with_only_cm_variables_matches_both_spellings(sim, an
     assert '"in_progress": 2' in run.stdout  # the user sees the result on the terminal
 
 
+@both_status_filters
 def test_all_2500_jobs_newest_first_with_total_and_summary(sim, ansible):
     now = time.time()
     outcomes = ["completed", "failed", "partial", "aborted", "error"]
@@ -77,26 +82,19 @@ def test_all_2500_jobs_newest_first_with_total_and_summary(sim, ansible):
     assert sim.stats()["list"] == 3
 
 
-def test_paging_filters_id_sort_and_check_mode(sim, ansible):
+@both_status_filters
+def test_paging_filters_id_and_check_mode(sim, ansible):
     now = time.time()
     ids = [sim.add_job("sfdc", "certificates", filter_values=["org-%d" % (i % 2)], created=now - i).id for i in range(12)]
+    info = "ciphertrust.cckm.sfdc_sync_job_info"
     run = ansible.playbook(
-        """
-        - hosts: localhost
-          gather_facts: false
-          tasks:
-            - name: window
-              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, skip: 2, limit: 3, sort: -createdAt}
-            - name: by org
-              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, organizations: [org-1]}
-            - name: by id
-              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, id: %s}
-            - name: unknown id
-              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, id: 00000000-0000-0000-0000-000000000000}
-            - name: completed only
-              ciphertrust.cckm.sfdc_sync_job_info: {scope: certificates, overall_status: completed, limit: 1}
-        """
-        % ids[5],
+        playbook(
+            task("window", info, {"scope": "certificates", "skip": 2, "limit": 3}),
+            task("by org", info, {"scope": "certificates", "organizations": ["org-1"]}),
+            task("by id", info, {"scope": "certificates", "id": ids[5]}),
+            task("unknown id", info, {"scope": "certificates", "id": "00000000-0000-0000-0000-000000000000"}),
+            task("completed only", info, {"scope": "certificates", "overall_status": "completed", "limit": 1}),
+        ),
         "--check",
     )
     assert run.rc == 0, run.output
@@ -107,31 +105,42 @@ def test_paging_filters_id_sort_and_check_mode(sim, ansible):
     assert len(run.result("completed only")["sync_jobs"]) == 1 and run.result("completed only")["total"] == 12
 
 
+@both_status_filters
+def test_sort_keeps_cms_order_and_cm_refuses_an_unknown_property(sim, ansible):
+    now = time.time()
+    oldest_first = [sim.add_job("google", created=now - 100 + i, duration=0 if i % 2 else 600).id for i in range(6)]
+    info = "ciphertrust.cckm.google_sync_job_info"
+    run = ansible.playbook(
+        playbook(
+            task("ascending", info, {"sort": "createdAt"}),
+            task("window", info, {"sort": "createdAt", "skip": 1, "limit": 2}),
+            task("running, ascending", info, {"sort": "createdAt", "overall_status": "in_progress"}),
+            task("default", info),
+            task("unknown property", info, {"sort": "colour"}, ignore_errors=True),
+            task("not a sort order", info, {"sort": "created at"}, ignore_errors=True),
+        )
+    )
+    assert [j["id"] for j in run.result("ascending")["sync_jobs"]] == oldest_first
+    assert [j["id"] for j in run.result("window")["sync_jobs"]] == oldest_first[1:3]
+    assert [j["id"] for j in run.result("running, ascending")["sync_jobs"]] == oldest_first[0::2]
+    assert [j["id"] for j in run.result("default")["sync_jobs"]] == oldest_first[::-1], "newest first without sort"
+    assert (
+        "HTTP 400" in run.result("unknown property")["msg"] and "cannot sort by 'colour'" in run.result("unknown property")["msg"]
+    )
+    assert run.result("not a sort order")["msg"].startswith("sort: 'created at' is not a sort order")
+    assert sim.stats()["list"] == 6, "the malformed order was refused before any request"
+
+
+# Option values are covered by test_bad_input; these are the mistakes only a request to CM reveals.
 BAD = [
     ("wrong password", {"CM_PASSWORD": "Not-The-Password-1"}, "", "Login to CipherTrust Manager"),
     ("unknown host", {"CM_ADDRESS": "cm.does-not-exist.invalid"}, "", "Cannot resolve the host name in 'address'"),
     ("no ca_cert", {"CM_CA_CERT": None}, "", "set 'ca_cert' (CM_CA_CERT)"),
-    ("bad status", {}, "overall_status=done", "value of overall_status must be one of: completed, failed, in_progress"),
-    ("negative limit", {}, "limit=-5", "limit: must be 1 or more"),
-    (
-        "foreign filter",
-        {},
-        "key_vaults=vault1",
-        "Unsupported parameters for (ciphertrust.cckm.aws_sync_job_info) module: key_vaults",
-    ),
-    (
-        "http address",
-        {"CM_ADDRESS": "http://127.0.0.1:1"},
-        "",
-        "address: 'http://127.0.0.1:1' uses http://, which would send the password",
-    ),
-    ("path in address", {}, "address=https://cm.example.com/api", "without a path"),
-    ("bad id", {}, "id=../../etc", "id: '../../etc' is not a synchronization job id"),
 ]
 
 
 @pytest.mark.parametrize("case, env, args, reason", BAD, ids=[b[0] for b in BAD])
-def test_bad_input_fails_with_one_line_reason_and_no_password(sim, ansible, case, env, args, reason):
+def test_connection_mistakes_fail_with_one_line_reason_and_no_password(sim, ansible, case, env, args, reason):
     run = ansible.adhoc("ciphertrust.cckm.aws_sync_job_info", args, "-vvv", **env)
     assert run.rc != 0
     assert reason in run.output, run.output
@@ -143,7 +152,7 @@ def test_bad_input_fails_with_one_line_reason_and_no_password(sim, ansible, case
 
 
 def test_ansible_doc_renders_every_module(ansible):
-    for name in MODULES:
+    for name in CLOUDS:
         proc = ansible.command("ansible-doc", "ciphertrust.cckm.%s_sync_job_info" % name)
         assert proc.returncode == 0 and "overall_status" in proc.stdout and "RETURN VALUES" in proc.stdout, proc.stderr
     proc = ansible.command("ansible-doc", "ciphertrust.cckm.sync_job_wait")

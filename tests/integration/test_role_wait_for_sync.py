@@ -2,36 +2,20 @@
 
 import re
 
-ROLE = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: run role
-      ansible.builtin.import_role:
-        name: ciphertrust.cckm.wait_for_sync
-      vars:
-%s
-    - name: show result
-      ansible.builtin.debug:
-        var: wait_for_sync_result
-"""
-
-
-def role_vars(**values):
-    return ROLE % "\n".join("        %s: %s" % item for item in values.items())
+from tests.integration.helpers import role_playbook
 
 
 def test_role_prints_progress_and_publishes_stats(sim, ansible):
     for _job in range(3):
         sim.add_job("aws", filter_values=["kms-prod"], duration=7, starts_when_seen=True)
     run = ansible.playbook(
-        role_vars(
+        role_playbook(
             wait_for_sync_cloud="aws",
-            wait_for_sync_filters="{kms: [kms-prod]}",
-            wait_for_sync_poll_interval="'1'",
-            wait_for_sync_progress_interval="'2'",
-            wait_for_sync_scope='""',
-            wait_for_sync_job_ids='""',
+            wait_for_sync_filters={"kms": ["kms-prod"]},
+            wait_for_sync_poll_interval="1",
+            wait_for_sync_progress_interval="2",
+            wait_for_sync_scope="",
+            wait_for_sync_job_ids="",
         ),
         timeout=120,
         ANSIBLE_SHOW_CUSTOM_STATS="1",
@@ -51,7 +35,7 @@ def test_role_prints_progress_and_publishes_stats(sim, ansible):
 def test_role_failure_still_sets_result_and_stats(sim, ansible):
     job = sim.add_job("sfdc", duration=1, outcome="failed").id
     run = ansible.playbook(
-        role_vars(wait_for_sync_cloud="sfdc", wait_for_sync_job_ids="'%s'" % job, wait_for_sync_poll_interval="0.5"),
+        role_playbook(wait_for_sync_cloud="sfdc", wait_for_sync_job_ids=job, wait_for_sync_poll_interval="0.5"),
         ANSIBLE_SHOW_CUSTOM_STATS="1",
     )
     assert run.rc == 2
@@ -61,18 +45,19 @@ def test_role_failure_still_sets_result_and_stats(sim, ansible):
 
 
 def test_role_rejects_bad_survey_answers_by_name(sim, ansible):
-    run = ansible.playbook(role_vars(wait_for_sync_cloud="aws", wait_for_sync_timeout="soon"))
+    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_timeout="soon"))
     assert run.rc == 2 and "wait_for_sync_timeout" in run.output and "numbers of seconds" in run.output
-    run = ansible.playbook(role_vars(wait_for_sync_cloud="gcp"))
+    run = ansible.playbook(role_playbook(wait_for_sync_cloud="gcp"))
     assert run.rc == 2 and "wait_for_sync_cloud" in run.output and "aws, azure, google" in run.output
-    run = ansible.playbook(role_vars(wait_for_sync_cloud="aws", wait_for_sync_filters="{kmss: [a]}"))
+    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_filters={"kmss": ["a"]}))
     assert run.rc == 2 and "wait_for_sync_filters must be a dict whose keys are kms" in run.output
 
 
 def test_role_in_check_mode(sim, ansible):
     sim.add_job("oci", filter_values=["v"], duration=2, starts_when_seen=True)
     run = ansible.playbook(
-        role_vars(wait_for_sync_cloud="oci", wait_for_sync_filters="{vaults: [v]}", wait_for_sync_poll_interval=0.5), "--check"
+        role_playbook(wait_for_sync_cloud="oci", wait_for_sync_filters={"vaults": ["v"]}, wait_for_sync_poll_interval=0.5),
+        "--check",
     )
     assert run.rc == 0, run.output
     assert run.result("show result")["wait_for_sync_result"]["summary"]["succeeded"] == 1

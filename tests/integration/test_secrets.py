@@ -13,7 +13,7 @@ import time
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from tests.integration.test_awx_runner import RUNNER_ENV_DUMP, private_data_dir, run_runner, scan_for_secrets
+from tests.integration.helpers import RUNNER_ENV_DUMP, private_data_dir, run_runner, scan_for_secrets
 
 WRONG_PASSWORD = "Wrong-Secret-Password-77"
 

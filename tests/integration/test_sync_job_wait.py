@@ -3,27 +3,17 @@
 import threading
 import time
 
-WAIT = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: wait
-      ciphertrust.cckm.sync_job_wait:
-%s
-"""
+import pytest
 
+from tests.integration.helpers import wait_playbook
 
-def wait_args(**args):
-    lines = []
-    for key, value in args.items():
-        lines.append("        %s: %s" % (key, value if not isinstance(value, list) else "[%s]" % ", ".join(value)))
-    return WAIT % "\n".join(lines)
+pytestmark = pytest.mark.usefixtures("both_status_filters")
 
 
 def test_waits_by_id_until_every_job_succeeds(sim, ansible):
     a = sim.add_job("aws", duration=5, starts_when_seen=True).id
     b = sim.add_job("aws", duration=7, starts_when_seen=True, spelling="in progress").id
-    run = ansible.playbook(wait_args(cloud="aws", id=[a, b], poll_interval=0.5, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="aws", id=[a, b], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 0, run.output
     result = run.result("wait")
     assert result["summary"]["succeeded"] == 2 and not result["timed_out"] and result["changed"] is False
@@ -36,7 +26,7 @@ def test_waits_by_id_until_every_job_succeeds(sim, ansible):
 
 def test_failed_job_fails_naming_job_state_and_errors(sim, ansible):
     job = sim.add_job("google", duration=1, outcome="failed").id
-    run = ansible.playbook(wait_args(cloud="google", id=[job], poll_interval=0.5))
+    run = ansible.playbook(wait_playbook(cloud="google", id=[job], poll_interval=0.5))
     assert run.rc == 2
     result = run.result("wait")
     assert job in result["msg"] and "is failed" in result["msg"] and "connection to the cloud failed" in result["msg"]
@@ -46,7 +36,7 @@ def test_failed_job_fails_naming_job_state_and_errors(sim, ansible):
 def test_cancelled_job_fails_by_default(sim, ansible):
     job = sim.add_job("azure", "secrets", duration=30)
     threading.Timer(2.0, lambda: job.cancel(time.time())).start()
-    run = ansible.playbook(wait_args(cloud="azure", scope="secrets", id=[job.id], poll_interval=0.5, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="azure", scope="secrets", id=[job.id], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 2
     result = run.result("wait")
     assert "is cancelled" in result["msg"] and result["sync_jobs"][0]["abort"] is True and result["elapsed"] < 10
@@ -54,17 +44,17 @@ def test_cancelled_job_fails_by_default(sim, ansible):
 
 def test_partial_job_passes_by_default_and_fails_when_asked(sim, ansible):
     job = sim.add_job("sfdc", duration=1, outcome="partial", targets=["00DB000000040bIMAQ", "00DB0000000ok"]).id
-    run = ansible.playbook(wait_args(cloud="sfdc", id=[job], poll_interval=0.5))
+    run = ansible.playbook(wait_playbook(cloud="sfdc", id=[job], poll_interval=0.5))
     assert run.rc == 0, run.output
     assert run.result("wait")["summary"]["partial"] == 1
-    run = ansible.playbook(wait_args(cloud="sfdc", id=[job], fail_on=["partial"]))
+    run = ansible.playbook(wait_playbook(cloud="sfdc", id=[job], fail_on=["partial"]))
     assert run.rc == 2
     assert "00DB000000040bIMAQ: Error listing keys" in run.result("wait")["msg"]
 
 
 def test_timeout_reports_last_state_elapsed_and_polls(sim, ansible):
     job = sim.add_job("oci", duration=600).id
-    run = ansible.playbook(wait_args(cloud="oci", id=[job], timeout=3, poll_interval=1, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="oci", id=[job], timeout=3, poll_interval=1, max_poll_interval=1))
     assert run.rc == 2
     result = run.result("wait")
     assert result["timed_out"] is True and 3 <= result["elapsed"] < 5 and result["polls"] >= 3
@@ -76,7 +66,7 @@ def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):
     sim.jwt_lifetime = 2
     # Long enough that the wait itself spans several token lifetimes however slowly ansible starts.
     job = sim.add_job("sap", duration=14).id
-    run = ansible.playbook(wait_args(cloud="sap", id=[job], poll_interval=0.5, max_poll_interval=0.5))
+    run = ansible.playbook(wait_playbook(cloud="sap", id=[job], poll_interval=0.5, max_poll_interval=0.5))
     assert run.rc == 0, run.output
     assert run.result("wait")["elapsed"] >= 3 * sim.jwt_lifetime, "the wait outlived several tokens"
     stats = sim.stats()
@@ -87,13 +77,13 @@ def test_server_errors_mid_wait_do_not_end_it_and_are_reported_on_timeout(sim, a
     job = sim.add_job("aws", duration=4, starts_when_seen=True).id
     sim.inject("status", status=503, count=6, match="get")
     sim.inject("reset", count=2, match="get")
-    run = ansible.playbook(wait_args(cloud="aws", id=[job], poll_interval=0.5, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="aws", id=[job], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 0, run.output
     assert run.result("wait")["summary"]["succeeded"] == 1
     sim.reset()
     job = sim.add_job("aws", duration=600).id
     sim.inject("status", status=502, count=1000, match="get")
-    run = ansible.playbook(wait_args(cloud="aws", id=[job], timeout=3, poll_interval=1, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="aws", id=[job], timeout=3, poll_interval=1, max_poll_interval=1))
     assert run.rc == 2
     result = run.result("wait")
     assert result["timed_out"] and "HTTP 502" in result["last_error"] and "Last error" in result["msg"]
@@ -101,7 +91,7 @@ def test_server_errors_mid_wait_do_not_end_it_and_are_reported_on_timeout(sim, a
 
 def test_unknown_id_fails_at_once(sim, ansible):
     real = sim.add_job("aws", duration=600).id
-    run = ansible.playbook(wait_args(cloud="aws", id=[real, "4f1d1b1b-0000-0000-0000-000000000000"], timeout=600))
+    run = ansible.playbook(wait_playbook(cloud="aws", id=[real, "4f1d1b1b-0000-0000-0000-000000000000"], timeout=600))
     assert run.rc == 2
     result = run.result("wait")
     assert "No aws synchronization job with id 4f1d1b1b-0000-0000-0000-000000000000" in result["msg"]
@@ -116,7 +106,7 @@ def test_200_jobs_by_filter_cost_one_listing_per_poll(sim, ansible):
         )
     for index in range(50):
         sim.add_job("azure", filter_values=["vault-b"], duration=600, created=now - 100 - index)
-    run = ansible.playbook(wait_args(cloud="azure", key_vaults=["vault-a"], poll_interval=1, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="azure", key_vaults=["vault-a"], poll_interval=1, max_poll_interval=1))
     assert run.rc == 0, run.output
     result = run.result("wait")
     assert result["summary"]["succeeded"] == 200 and len(result["sync_jobs"]) == 200
@@ -127,7 +117,7 @@ def test_200_jobs_by_filter_cost_one_listing_per_poll(sim, ansible):
 def test_nothing_running_returns_at_once_with_the_newest_job(sim, ansible):
     sim.add_job("luna", created=time.time() - 50)
     newest = sim.add_job("luna", created=time.time() - 10).id
-    run = ansible.playbook(wait_args(cloud="luna"), "--check")
+    run = ansible.playbook(wait_playbook(cloud="luna"), "--check")
     assert run.rc == 0, run.output
     result = run.result("wait")
     assert [j["id"] for j in result["sync_jobs"]] == [newest] and result["polls"] == 1
@@ -135,16 +125,43 @@ def test_nothing_running_returns_at_once_with_the_newest_job(sim, ansible):
 
 def test_check_mode_waits_too(sim, ansible):
     job = sim.add_job("google", duration=2, starts_when_seen=True).id
-    run = ansible.playbook(wait_args(cloud="google", id=[job], poll_interval=0.5), "--check")
+    run = ansible.playbook(wait_playbook(cloud="google", id=[job], poll_interval=0.5), "--check")
     assert run.rc == 0, run.output
     assert run.result("wait")["sync_jobs"][0]["state"] == "succeeded"
 
 
 def test_wrong_cloud_filter_and_bad_timing_fail_before_any_request(sim, ansible):
-    run = ansible.playbook(wait_args(cloud="azure", kms=["x"]))
+    run = ansible.playbook(wait_playbook(cloud="azure", kms=["x"]))
     assert run.rc == 2 and "kms: is a filter of aws jobs, not of azure" in run.result("wait")["msg"]
-    run = ansible.playbook(wait_args(cloud="aws", poll_interval=5, max_poll_interval=1))
+    run = ansible.playbook(wait_playbook(cloud="aws", poll_interval=5, max_poll_interval=1))
     assert "max_poll_interval: must be at least poll_interval" in run.result("wait")["msg"]
-    run = ansible.playbook(wait_args(cloud="aws", scope="certificates"))
+    run = ansible.playbook(wait_playbook(cloud="aws", scope="certificates"))
     assert "scope: 'certificates' is not a scope of aws" in run.result("wait")["msg"]
     assert sim.stats().get("requests", 0) == 0
+
+
+def test_timeout_0_checks_once_and_fails_if_a_job_is_still_in_progress(sim, ansible):
+    running = sim.add_job("aws", duration=600).id
+    done = sim.add_job("aws", created=time.time() - 60).id
+    run = ansible.playbook(wait_playbook(cloud="aws", id=[running], timeout=0))
+    assert run.rc == 2
+    result = run.result("wait")
+    assert result["timed_out"] is True and result["polls"] == 1 and "Timed out after 0 s and 1 poll waiting" in result["msg"]
+    run = ansible.playbook(wait_playbook(cloud="aws", id=[done], timeout=0))
+    assert run.rc == 0 and run.result("wait")["polls"] == 1, run.output
+
+
+def test_a_job_deleted_mid_wait_ends_the_wait_at_once_naming_it(sim, ansible):
+    gone = sim.add_job("azure", filter_values=["vault-a"], duration=600)
+    sim.add_job("azure", filter_values=["vault-a"], created=time.time() - 60)
+    threading.Timer(3.0, lambda: sim.store.remove(gone.id)).start()
+    started = time.monotonic()
+    run = ansible.playbook(wait_playbook(cloud="azure", key_vaults=["vault-a"], poll_interval=0.5, max_poll_interval=1))
+    assert run.rc == 2 and time.monotonic() - started < 60, "ended long before the 1800 s timeout"
+    message = run.result("wait")["msg"]
+    assert "Synchronization job %s (azure keys) is gone from CipherTrust Manager" % gone.id in message, message
+    assert "Traceback" not in run.output
+    by_id = sim.add_job("azure", duration=600)
+    threading.Timer(3.0, lambda: sim.store.remove(by_id.id)).start()
+    run = ansible.playbook(wait_playbook(cloud="azure", id=[by_id.id], poll_interval=0.5, max_poll_interval=1))
+    assert run.rc == 2 and "%s (azure keys) is gone" % by_id.id in run.result("wait")["msg"]

@@ -303,8 +303,8 @@ def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
     sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import wait_argspec
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
 

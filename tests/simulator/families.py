@@ -1,4 +1,4 @@
-"""The CCKM job families the simulator serves, written down from DESIGN.md and the API pages.
+"""The CCKM job families the simulator serves, written down from the vendor's API pages (paths and filter keys).
 
 Deliberately independent of the collection's own table of clouds: a unit test compares the two,
 so a wrong path in the collection fails a test instead of being served back to it.

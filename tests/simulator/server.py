@@ -25,6 +25,20 @@ from tests.simulator.store import JobStore, SimJob
 
 LOGIN_PATH = "/api/v1/auth/tokens"
 DEFAULT_PAGE = 10
+SORTABLE = ("google", "sfdc")  # the clouds whose API pages document ``sort``
+SORT_PROPERTIES = ("id", "createdAt", "updatedAt", "completed_at", "overall_status", "cloud")
+
+
+def sort_rendered(jobs: List[Dict[str, Any]], sort: str) -> List[Dict[str, Any]]:
+    """Jobs ordered by ``sort``: comma-separated properties, ``-`` before one for descending."""
+    ordered = list(jobs)
+    fields = [field.strip() for field in sort.split(",")]
+    for field in reversed(fields):
+        name = field.lstrip("+-")
+        if name not in SORT_PROPERTIES:
+            raise ValueError("cannot sort by %r; sortable properties: %s" % (name, ", ".join(SORT_PROPERTIES)))
+        ordered.sort(key=lambda job: str(job.get(name) or ""), reverse=field.startswith("-"))
+    return ordered
 
 
 def _b64(data: bytes) -> str:
@@ -89,6 +103,7 @@ class Simulator:
         workdir: Optional[str] = None,
         domains: Optional[List[str]] = None,
         tls: bool = True,
+        status_filter: str = "exact",
     ) -> None:
         self.tls = tls  # False only to test that plain http:// is refused unless allowed
         self.connections: set = set()
@@ -96,6 +111,8 @@ class Simulator:
         self.password = password or "Sim-" + secrets.token_urlsafe(12)
         self.jwt_lifetime = jwt_lifetime
         self.max_limit = max_limit
+        self.status_filter = status_filter
+        """How ``overall_status`` filters: ``exact`` (one spelling) or ``lenient`` (every spelling of a status)."""
         self.domains = set(domains or ["", "root"])
         self.store = JobStore()
         self.lock = threading.Lock()
@@ -200,6 +217,7 @@ class Simulator:
             self.jwts.clear()
             self.refresh_tokens.clear()
             self.page_hook = None
+            self.status_filter = "exact"
 
     def inject(self, kind: str, **kwargs: Any) -> Fault:
         fault = Fault(kind, **kwargs)
@@ -367,6 +385,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _read_json(self) -> Any:
+        """The request's JSON body (read once, before any answer), ``{}`` when empty, None when not JSON."""
+        return self.body
+
+    def _take_body(self) -> Any:
+        # Read the whole body before answering, even a 401: bytes left unread would be taken as
+        # the start of the next request on this kept-alive connection.
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         try:
@@ -424,6 +448,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = url.path.rstrip("/")
         query = parse_qs(url.query, keep_blank_values=True)
+        self.body = self._take_body()
         self.sim.count("requests")
         self.sim.log_request(method, path)
         if path.startswith("/_sim"):
@@ -491,7 +516,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.page_hook(family.path, skip)
         self.sim.count("list", "list:" + family.key)
         now = time.time()
-        jobs = self.sim.store.query(family.path, query, now)
+        jobs = self.sim.store.query(family.path, query, now, lenient_status=self.sim.status_filter == "lenient")
+        if "sort" in query:
+            if family.cloud not in SORTABLE:
+                return self._send(400, _error_body(7, "NCERRInvalidParamValue", "sort is not a query parameter of this API"))
+            rendered = [job.render(now) for job in jobs]
+            try:
+                ordered = sort_rendered(rendered, query["sort"][0])
+            except ValueError as error:
+                return self._send(400, _error_body(7, "NCERRInvalidParamValue", str(error)))
+            return self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": ordered[skip : skip + limit]})
         page = [job.render(now) for job in jobs[skip : skip + limit]]
         self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": page})
 

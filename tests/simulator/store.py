@@ -153,12 +153,20 @@ class JobStore:
             self.by_id.clear()
 
     def get(self, path: str, job_id: str) -> Optional[SimJob]:
-        job = self.by_id.get(job_id)
+        with self.lock:
+            job = self.by_id.get(job_id)
         return job if job and job.path == path else None
 
-    def query(self, path: str, query: Dict[str, List[str]], now: float) -> List[SimJob]:
+    def query(self, path: str, query: Dict[str, List[str]], now: float, lenient_status: bool = False) -> List[SimJob]:
+        """Jobs of ``path`` matching the query keys, newest first.
+
+        ``lenient_status``: the ``overall_status`` filter matches every spelling of a status
+        (``in_progress`` finds ``in progress`` too), as a CM might; otherwise it matches exactly.
+        """
         ids = set(query.get("id", []))
         statuses = set(query.get("overall_status", []))
+        if lenient_status:
+            statuses = {_canonical(status) for status in statuses}
         with self.lock:
             jobs = list(self.by_path.get(path, []))
         if not ids and not statuses and not any(job.filter_key in query for job in jobs[:1]):
@@ -167,9 +175,14 @@ class JobStore:
         for job in jobs:
             if ids and job.id not in ids:
                 continue
-            if statuses and job.overall_status(now) not in statuses:
+            status = job.overall_status(now)
+            if statuses and (_canonical(status) if lenient_status else status) not in statuses:
                 continue
             if job.filter_key and job.filter_key in query and not set(query[job.filter_key]) & set(job.filter_values):
                 continue
             out.append(job)
         return out
+
+
+def _canonical(status: str) -> str:
+    return status.strip().lower().replace(" ", "_")

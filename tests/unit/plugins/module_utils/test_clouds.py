@@ -1,12 +1,13 @@
-"""The collection's table of clouds against DESIGN.md's table (kept, independently, by the simulator)."""
+"""The collection's table of clouds against the API paths the simulator serves (its own, independent table),
+and the places that must offer every cloud and filter of it: modules, action group, role."""
 
 import ast
 import os
 
 import yaml
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._common import info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
 from tests.simulator.families import FAMILIES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
@@ -59,3 +60,17 @@ def test_action_group_lists_every_module():
         group = yaml.safe_load(handle)["action_groups"]["cckm"]
     modules = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules")) if f.endswith(".py"))
     assert sorted(group) == modules
+
+
+def test_the_role_offers_every_cloud_and_passes_every_scope_filter():
+    with open(os.path.join(ROOT, "roles", "wait_for_sync", "meta", "argument_specs.yml")) as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    assert options["wait_for_sync_cloud"]["choices"] == sorted(CLOUDS)
+    with open(os.path.join(ROOT, "roles", "wait_for_sync", "tasks", "main.yml")) as handle:
+        text = handle.read()
+    tasks = yaml.safe_load(text)
+    waits = [t for block in tasks for t in block.get("block", [block]) if "ciphertrust.cckm.sync_job_wait" in t]
+    assert len(waits) == 1
+    passed = set(waits[0]["ciphertrust.cckm.sync_job_wait"])
+    assert set(FILTER_OPTIONS) <= passed, "the role passes every cloud's scope filter to the wait"
+    assert "%s" % list(FILTER_OPTIONS) in text.replace('"', "'"), "the role checks the filter names against the same list"

@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every ciphertrust.cckm module shares: options, their validation, the client, the one way to fail.
+"""What every ciphertrust.cckm module shares: the connection options and their checks, the client
+factory, the validators of common options, and the one way to fail.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 """
@@ -15,14 +16,8 @@ from typing import Any, Dict, NoReturn, Optional
 from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud, cloud_with_filter
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud, cloud_with_filter
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, list_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
-    STATUS_FILTER_SPELLINGS,
-    summarize_states,
-    unknown_status_warnings,
-)
 
 CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
     "address": {"type": "str", "aliases": ["host"], "fallback": (env_fallback, ["CM_ADDRESS"])},
@@ -45,24 +40,6 @@ _HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:(\d{1,5}))?$")
 def connection_argspec() -> Dict[str, Dict[str, Any]]:
     """A fresh copy of the connection options, for a module to extend."""
     return copy.deepcopy(CONNECTION_ARGSPEC)
-
-
-def info_argspec(cloud: Cloud) -> Dict[str, Dict[str, Any]]:
-    """Options of ``<cloud>_sync_job_info``: connection, id, status, the cloud's scope filter, paging."""
-    spec = connection_argspec()
-    spec.update(
-        id={"type": "str"},
-        overall_status={"type": "str", "choices": sorted(STATUS_FILTER_SPELLINGS)},
-        limit={"type": "int"},
-        skip={"type": "int", "default": 0},
-    )
-    if cloud.filter_option:
-        spec[cloud.filter_option] = {"type": "list", "elements": "str", "no_log": False}
-    if len(cloud.scopes) > 1:
-        spec["scope"] = {"type": "str", "default": cloud.default_scope, "choices": sorted(cloud.scopes)}
-    if cloud.sortable:
-        spec["sort"] = {"type": "str"}
-    return spec
 
 
 def new_module(argument_spec: Dict[str, Any], **kwargs: Any) -> AnsibleModule:
@@ -168,8 +145,11 @@ def credentials_from_params(params: Dict[str, Any]) -> _client.Credentials:
     )
 
 
-def client_from_module(module: AnsibleModule) -> _client.CckmClient:
-    """Validate connection options, then build the client (no request is sent yet)."""
+def client_from_module(module: AnsibleModule, give_up_after: Optional[float] = None) -> _client.CckmClient:
+    """Validate connection options, then build the client (no request is sent yet).
+
+    ``give_up_after``: seconds after which no retry starts (a wait's timeout).
+    """
     params = module.params
     url = base_url(params.get("address"), params["allow_http"])
     if url.startswith("http://"):
@@ -188,7 +168,9 @@ def client_from_module(module: AnsibleModule) -> _client.CckmClient:
             "path can read the credentials. Prefer ca_cert for a private CA." % url
         )
         _silence_insecure_request_warning()
-    return _client.CckmClient(url, credentials, verify=verify, request_timeout=timeout, on_retry=module.log)
+    return _client.CckmClient(
+        url, credentials, verify=verify, request_timeout=timeout, on_retry=module.log, give_up_after=give_up_after
+    )
 
 
 def _silence_insecure_request_warning() -> None:
@@ -238,54 +220,3 @@ def fail_from_error(module: AnsibleModule, error: CckmError, **result: Any) -> N
     if facts:
         result.setdefault("error", facts)
     module.fail_json(msg=error.message, **result)
-
-
-def run_info_module(cloud_name: str) -> None:
-    """Main of every ``<cloud>_sync_job_info`` module."""
-    cloud = CLOUDS[cloud_name]
-    module = new_module(info_argspec(cloud))
-    params = module.params
-    try:
-        validate_paging(params)
-        ids = [validate_job_id("id", params["id"])] if params.get("id") else None
-        query = JobQuery(
-            cloud,
-            scope=params.get("scope"),
-            ids=ids,
-            filter_values=validate_filter_values(cloud.filter_option, params.get(cloud.filter_option))
-            if cloud.filter_option
-            else None,
-            overall_status=params.get("overall_status"),
-            sort=params.get("sort"),
-        )
-        client = client_from_module(module)
-        jobs, total = list_jobs(client, query, skip=params["skip"], limit=params.get("limit"))
-    except CckmError as error:
-        fail_from_error(module, error)
-    for warning in unknown_status_warnings(jobs):
-        module.warn(warning)
-    module.exit_json(changed=False, sync_jobs=jobs, total=total, summary=summarize_states(jobs))
-
-
-def wait_argspec() -> Dict[str, Dict[str, Any]]:
-    """Options of ``sync_job_wait``: connection, what to watch, and how long and how often."""
-    spec = connection_argspec()
-    spec.update(
-        cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
-        scope={"type": "str"},
-        id={"type": "list", "elements": "str"},
-        timeout={"type": "int", "default": 1800},
-        poll_interval={"type": "float", "default": 2.0},
-        max_poll_interval={"type": "float", "default": 30.0},
-        fail_on={
-            "type": "list",
-            "elements": "str",
-            "default": ["failed", "cancelled"],
-            "choices": ["failed", "cancelled", "partial"],
-        },
-        progress_file={"type": "path"},
-        progress_interval={"type": "float"},
-    )
-    for option in FILTER_OPTIONS:
-        spec[option] = {"type": "list", "elements": "str", "no_log": False}
-    return spec

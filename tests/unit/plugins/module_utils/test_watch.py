@@ -1,0 +1,101 @@
+"""FilterWatch and IdWatch over a fake CM: what each poll reads, jobs appearing and disappearing."""
+
+import pytest
+from fake_cm import FakeCM, job
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
+
+QUERY = JobQuery(CLOUDS["aws"], filter_values=["kms-a"])
+
+
+def history(running=("10",), finished=12):
+    """``finished`` finished jobs (ids 01..), then the running ones (newer)."""
+    jobs = [job("%02d" % i, "completed") for i in range(1, finished + 1)]
+    return jobs + [job(job_id, "in_progress") for job_id in running]
+
+
+def ids(jobs):
+    return [j["id"] for j in jobs]
+
+
+def test_first_poll_reads_every_page_later_polls_stop_when_every_watched_job_is_seen():
+    cm = FakeCM(history(running=("20",)))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    assert ids(watch.poll()) == ["20"]
+    assert [skip for _q, skip, _l in cm.pages] == [0, 5, 10], "the first poll pages through everything"
+    cm.pages.clear()
+    assert ids(watch.poll()) == ["20"]
+    assert [skip for _q, skip, _l in cm.pages] == [0], "the running job is on the first page"
+
+
+def test_stops_when_every_watched_job_finished():
+    cm = FakeCM(history(running=("20", "21")))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    watch.poll()
+    cm.set_status("20", "completed")
+    cm.set_status("21", "failed")
+    assert [(j["id"], j["state"]) for j in watch.poll()] == [("21", "failed"), ("20", "succeeded")]
+
+
+def test_a_job_that_starts_mid_wait_is_watched_too():
+    cm = FakeCM(history(running=("20",)))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    watch.poll()
+    cm.jobs.insert(0, job("30", "in progress", created="2027-01-01"))
+    assert set(ids(watch.poll())) == {"20", "30"}
+    cm.set_status("20", "completed")
+    assert [(j["id"], j["state"]) for j in watch.poll()][0] == ("30", "in_progress")
+
+
+def test_nothing_running_gives_the_newest_matching_job():
+    cm = FakeCM(history(running=()))
+    assert ids(FilterWatch(cm, QUERY, page_size=5).poll()) == ["12"]
+    assert FilterWatch(FakeCM([]), QUERY).poll() == []
+
+
+def test_a_job_deleted_mid_wait_ends_the_wait_naming_it():
+    cm = FakeCM(history(running=("20", "21")))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    watch.poll()
+    cm.delete("21")
+    with pytest.raises(CckmError) as info:
+        watch.poll()
+    assert "21" in info.value.message and "gone from CipherTrust Manager" in info.value.message
+    assert info.value.status == 404 and cm.gets == ["21"], "asked for by id once before giving up"
+
+
+def test_a_watched_job_missing_from_the_listing_but_still_on_cm_is_read_by_id():
+    cm = FakeCM(history(running=("20",)))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    watch.poll()
+    stored = cm.jobs
+    cm.jobs = [j for j in stored if j["id"] != "20"]
+    original = cm.get_job
+    cm.get_job = lambda path: (cm.gets.append("20"), dict(job("20", "completed")))[1]  # GET still finds it
+    assert [(j["id"], j["state"]) for j in watch.poll()] == [("20", "succeeded")]
+    cm.get_job = original
+
+
+def test_id_watch_reads_only_running_jobs_and_names_an_unknown_id():
+    cm = FakeCM([job("a", "in_progress"), job("b", "completed")])
+    watch = IdWatch(cm, QUERY, ["a", "b", "a"])
+    assert set(ids(watch.poll())) == {"a", "b"} and cm.gets == ["a", "b"]
+    cm.gets.clear()
+    watch.poll()
+    assert cm.gets == ["a"], "a finished job is not asked again"
+    with pytest.raises(CckmError) as info:
+        IdWatch(cm, QUERY, ["nope"]).poll()
+    assert "No aws synchronization job with id nope" in info.value.message
+
+
+def test_id_watch_says_when_a_job_it_saw_is_gone():
+    cm = FakeCM([job("a", "in_progress")])
+    watch = IdWatch(cm, QUERY, ["a"])
+    watch.poll()
+    cm.delete("a")
+    with pytest.raises(CckmError) as info:
+        watch.poll()
+    assert "job a (aws keys) is gone from CipherTrust Manager" in info.value.message
