@@ -3,15 +3,18 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
 # ansible-core series for the main virtualenv; `make test-matrix` loops over the others.
 CORE ?= 2.19
 MAIN_CORE := 2.19
+NEWEST_CORE := 2.21
+# The Python each ansible-core series runs on here (2.20 and newer need 3.12+), found by .ci/find-python.
+CORE_PYTHON := $(if $(filter 2.2%,$(CORE)),3.13,3.11)
+PYTHON ?= $(shell .ci/find-python $(CORE_PYTHON))
 # Checkers (ansible-lint, ansible-builder, ansible-runner, antsibull) only in the main virtualenv.
 TOOLS_REQUIREMENTS := $(if $(filter $(CORE),$(MAIN_CORE)),-r tests/requirements-tools.txt,)
 CACHE ?= $(HOME)/.cache/ciphertrust-cckm
 REQ_HASH := $(shell cat requirements.txt tests/requirements.txt tests/requirements-tools.txt | sha256sum | cut -c1-12)
-VENV ?= $(CACHE)/venv-core$(CORE)-$(REQ_HASH)
+VENV ?= $(CACHE)/venv-core$(CORE)-py$(CORE_PYTHON)-$(REQ_HASH)
 BIN := $(VENV)/bin
 COLLECTIONS := $(CURDIR)/.build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/ciphertrust/cckm
@@ -32,7 +35,8 @@ help:
 # and built under a temporary name so an interrupted build is never reused.
 venv: $(BIN)/.complete
 $(BIN)/.complete:
-	@echo "Building virtualenv $(VENV)"
+	@test -n "$(PYTHON)" || { echo "No Python $(CORE_PYTHON) for ansible-core $(CORE): .ci/find-python $(CORE_PYTHON) found none"; exit 1; }
+	@echo "Building virtualenv $(VENV) with $(PYTHON)"
 	rm -rf "$(VENV).tmp"
 	$(PYTHON) -m venv "$(VENV).tmp"
 	"$(VENV).tmp/bin/pip" install --quiet --upgrade pip
@@ -79,8 +83,10 @@ test-faults: venv collection
 bench: venv collection
 	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
 
-test: lint integration sanity units docs galaxy-import
+# Sanity on the oldest supported ansible-core (2.16, as in Automation Platform 2.5) and the newest.
+test: lint integration units docs galaxy-import
 	$(MAKE) sanity CORE=2.16
+	$(MAKE) sanity CORE=$(NEWEST_CORE)
 
 # Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.
 DIST := $(CURDIR)/.build/dist
@@ -106,15 +112,37 @@ docs: venv collection
 	cd "$(DOCS_DIR)" && PATH="$(BIN):$$PATH" ./build.sh
 	@echo "Documentation: $(DOCS_DIR)/build/html/index.html"
 
-# Unit and integration tests under every supported ansible-core, each in its own virtualenv
-# (tests of the packaging tools, which live in the main virtualenv only, run in `make test`).
-MATRIX ?= 2.16 2.17 2.18 2.19
-.PHONY: test-matrix
+# Unit and integration tests under every supported ansible-core, each in its own virtualenv with a
+# Python it supports (tests of the packaging tools, in the main virtualenv only, run in `make test`),
+# then the integration tests once more with the modules running on Python 3.9. It prints what ran,
+# and what could not and why; it fails if anything that ran failed.
+MATRIX ?= 2.16 2.17 2.18 2.19 2.20 2.21
+MODULE_PYTHON := 3.9
+MODULES_VENV := $(CACHE)/modules-py$(MODULE_PYTHON)-$(shell sha256sum requirements.txt | cut -c1-12)
+.PHONY: test-matrix core-python
+core-python:
+	@echo $(CORE_PYTHON)
 test-matrix:
+	@summary=$$(mktemp); failed=0; \
 	for core in $(MATRIX); do \
-	  echo "=== ansible-core $$core"; \
-	  $(MAKE) --no-print-directory unit integration CORE=$$core PYTEST_MARK="not tools" || exit 1; \
-	done
+	  py=$$($(MAKE) -s --no-print-directory core-python CORE=$$core); \
+	  if ! interpreter=$$(.ci/find-python $$py 2>&1); then echo "ansible-core $$core: not run ($$interpreter)" >> $$summary; continue; fi; \
+	  echo "=== ansible-core $$core on Python $$py ($$interpreter)"; \
+	  if $(MAKE) --no-print-directory unit integration CORE=$$core PYTHON=$$interpreter PYTEST_MARK="not tools"; then \
+	    echo "ansible-core $$core on Python $$py: passed" >> $$summary; \
+	  else echo "ansible-core $$core on Python $$py: FAILED" >> $$summary; failed=1; fi; \
+	done; \
+	if ! interpreter=$$(.ci/find-python $(MODULE_PYTHON) 2>&1); then \
+	  echo "modules on Python $(MODULE_PYTHON): not run ($$interpreter)" >> $$summary; \
+	else \
+	  [ -x "$(MODULES_VENV)/bin/python" ] || { rm -rf "$(MODULES_VENV)" && $$interpreter -m venv "$(MODULES_VENV)" \
+	    && "$(MODULES_VENV)/bin/pip" install --quiet -r requirements.txt; } || failed=1; \
+	  echo "=== modules on Python $(MODULE_PYTHON) ($(MODULES_VENV)), controller on ansible-core $(MAIN_CORE)"; \
+	  if CCKM_MODULE_PYTHON="$(MODULES_VENV)/bin/python" $(MAKE) --no-print-directory integration PYTEST_MARK="not tools"; then \
+	    echo "modules on Python $(MODULE_PYTHON) (controller ansible-core $(MAIN_CORE)): passed" >> $$summary; \
+	  else echo "modules on Python $(MODULE_PYTHON): FAILED" >> $$summary; failed=1; fi; \
+	fi; \
+	echo; echo "=== test-matrix summary"; cat $$summary; rm -f $$summary; exit $$failed
 
 demo: venv collection
 	$(BIN)/python tests/demo.py
@@ -137,7 +165,7 @@ sanity-copy: venv
 	cd "$(SANITY_DIR)" && git init -q && git add -A
 
 sanity: sanity-copy
-	cd "$(SANITY_DIR)" && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	cd "$(SANITY_DIR)" && $(BIN)/ansible-test sanity --venv --python $(CORE_PYTHON) --color no
 
 units: sanity-copy
-	cd "$(SANITY_DIR)" && $(BIN)/ansible-test units --venv --python 3.11 --color no --requirements
+	cd "$(SANITY_DIR)" && $(BIN)/ansible-test units --venv --python $(CORE_PYTHON) --color no --requirements

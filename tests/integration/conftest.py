@@ -72,6 +72,9 @@ class Ansible:
 
     def _run(self, argv: List[str], env: Dict[str, str], timeout: float) -> Run:
         self.count += 1
+        module_python = os.environ.get("CCKM_MODULE_PYTHON")
+        if module_python:  # make test-matrix: the modules run on another Python than the controller
+            argv = argv + ["-e", "ansible_python_interpreter=%s" % module_python]
         record = self.tmp / ("records-%d.jsonl" % self.count)
         env["CCKM_RECORD_FILE"] = str(record)
         proc = subprocess.run(

@@ -54,9 +54,8 @@ def private_data_dir(tmp_path: Any, sim: Any, extravars: Dict[str, str], playboo
     (pdd / "inventory").mkdir()
     source = playbook_file or os.path.join(ROOT, "docs", "awx", "wait_for_sync_job_template.yml")
     shutil.copy(source, pdd / "project" / "job.yml")
-    (pdd / "inventory" / "hosts").write_text(
-        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
-    )
+    module_python = os.environ.get("CCKM_MODULE_PYTHON") or sys.executable
+    (pdd / "inventory" / "hosts").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % module_python)
     envvars = {
         "CM_ADDRESS": sim.address,
         "CM_USERNAME": sim.username,

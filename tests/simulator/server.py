@@ -15,12 +15,13 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
-from tests.simulator.families import FAMILIES
+from tests.simulator.families import FAMILIES, Family
+from tests.simulator.faults import Fault
 from tests.simulator.store import JobStore, SimJob
 
 LOGIN_PATH = "/api/v1/auth/tokens"
@@ -43,46 +44,6 @@ def sort_rendered(jobs: List[Dict[str, Any]], sort: str) -> List[Dict[str, Any]]
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-class Fault:
-    """A misbehaviour applied to the next ``count`` matching requests.
-
-    kind: status (with ``status``, optional ``retry_after``), reset (TCP RST), drop (close without
-    answer), slow (``delay`` seconds, then answer normally), invalid_json, html (an HTML error page
-    with ``status``), no_resources (200 without ``resources``), outage (close the connection and
-    stop listening for ``downtime`` seconds, as a CM restart does: connections are refused),
-    expire_tokens (every JWT lapses, so this request gets a 401), revoke_tokens (JWTs lapse and
-    refresh tokens are revoked), tls_eof (with match ``handshake``: close the connection before the
-    TLS handshake, as a CM going down does to a connection it had accepted).
-    match: ``login``, ``list``, ``get``, ``api`` (any API call but login), ``any`` or ``handshake``.
-    after: let this many matching requests through first (to hit the middle of a wait).
-    """
-
-    def __init__(
-        self,
-        kind: str,
-        match: str = "api",
-        count: int = 1,
-        status: int = 503,
-        retry_after: Optional[str] = None,
-        delay: float = 0.0,
-        after: int = 0,
-        downtime: float = 10.0,
-    ) -> None:
-        self.kind = kind
-        self.after = after
-        self.downtime = downtime
-        self.match = match
-        self.count = count
-        self.status = status
-        self.retry_after = retry_after
-        self.delay = delay
-
-    def applies(self, kind: str) -> bool:
-        if "handshake" in (kind, self.match):  # only a fault aimed at the handshake happens there
-            return self.count > 0 and kind == self.match
-        return self.count > 0 and (self.match == "any" or self.match == kind or (self.match == "api" and kind != "login"))
 
 
 class Simulator:
@@ -227,12 +188,12 @@ class Simulator:
 
     def add_job(self, cloud: str, scope: str = "keys", **kwargs: Any) -> SimJob:
         family = FAMILIES[(cloud, scope)]
-        return self.store.add(SimJob(cloud, family.path, family.filter_key, **kwargs))
+        return self.store.add(SimJob(family, **kwargs))
 
     def add_jobs(self, cloud: str, count: int, scope: str = "keys", **kwargs: Any) -> List[SimJob]:
         """``count`` jobs at once (one sort instead of one per job: 10,000 jobs in a blink)."""
         family = FAMILIES[(cloud, scope)]
-        return self.store.add_many([SimJob(cloud, family.path, family.filter_key, **kwargs) for _job in range(count)])
+        return self.store.add_many([SimJob(family, **kwargs) for _job in range(count)])
 
     def requests_seen(self) -> List[Dict[str, Any]]:
         """Every request since the last reset: ``{"time", "method", "path"}``, in arrival order."""
@@ -398,51 +359,61 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return None
 
-    def _apply_fault(self, kind: str) -> bool:
+    def _apply_fault(self, request_kind: str) -> bool:
         """Misbehave if a fault matches; True when the request was consumed by it."""
-        fault = self.sim.take_fault(kind)
+        fault = self.sim.take_fault(request_kind)
         if fault is None:
             return False
         self.sim.count("fault_" + fault.kind)
-        if fault.kind == "expire_tokens":  # CM forgets every JWT: this request gets a 401
-            self.sim.expire_jwts()
-            return False
-        if fault.kind == "revoke_tokens":  # ...and every refresh token (an administrator revoked them)
-            self.sim.revoke_refresh_tokens()
-            self.sim.expire_jwts()
-            return False
-        if fault.kind == "slow":
-            time.sleep(fault.delay)
-            return False
-        if fault.kind in ("reset", "drop", "outage"):
-            if fault.kind == "outage":
-                threading.Thread(target=self.sim.restart, args=(fault.downtime,), daemon=True).start()
-            if fault.kind == "reset":
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            try:
-                self.connection.close()
-            except OSError:
-                pass
-            self.wfile = _Sink()
-            return True
-        if fault.kind == "status":
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
-            self._send(
-                fault.status, _error_body(14, "NCERRServiceUnavailable", "Simulated failure %d" % fault.status), headers=headers
-            )
-            return True
-        if fault.kind == "html":
-            page = b"<html><head><title>%d</title></head><body><h1>Bad Gateway</h1></body></html>" % fault.status
-            self._send(fault.status, page, content_type="text/html")
-            return True
-        if fault.kind == "invalid_json":
-            self._send(200, b'{"skip": 0, "limit": 10, "total": 1, "resources": [', content_type="application/json")
-            return True
-        if fault.kind == "no_resources":
-            self._send(200, {"skip": 0, "limit": 10, "total": 0})
-            return True
+        return _FAULT_ACTIONS[fault.kind](self, fault)
+
+    # Each fault action returns True when it answered (or hung up), False to let the request go on.
+
+    def _fault_expire_tokens(self, fault: Fault) -> bool:  # CM forgets every JWT: this request gets a 401
+        self.sim.expire_jwts()
         return False
+
+    def _fault_revoke_tokens(self, fault: Fault) -> bool:  # ...and every refresh token (an administrator revoked them)
+        self.sim.revoke_refresh_tokens()
+        self.sim.expire_jwts()
+        return False
+
+    def _fault_slow(self, fault: Fault) -> bool:
+        time.sleep(fault.delay)
+        return False
+
+    def _fault_hang_up(self, fault: Fault) -> bool:
+        if fault.kind == "outage":
+            threading.Thread(target=self.sim.restart, args=(fault.downtime,), daemon=True).start()
+        if fault.kind == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+        self.wfile = _Sink()
+        return True
+
+    def _fault_status(self, fault: Fault) -> bool:
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+        self._send(
+            fault.status, _error_body(14, "NCERRServiceUnavailable", "Simulated failure %d" % fault.status), headers=headers
+        )
+        return True
+
+    def _fault_html(self, fault: Fault) -> bool:
+        page = b"<html><head><title>%d</title></head><body><h1>Bad Gateway</h1></body></html>" % fault.status
+        self._send(fault.status, page, content_type="text/html")
+        return True
+
+    def _fault_invalid_json(self, fault: Fault) -> bool:
+        self._send(200, b'{"skip": 0, "limit": 10, "total": 1, "resources": [', content_type="application/json")
+        return True
+
+    def _fault_no_resources(self, fault: Fault) -> bool:
+        self._send(200, {"skip": 0, "limit": 10, "total": 0})
+        return True
 
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
@@ -458,8 +429,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             return self._login()
         route = _route(path)
-        kind = "list" if route and route[1] is None and method == "GET" else "get" if route and method == "GET" else "other"
-        if self._apply_fault(kind):
+        target = route[2] if route else None
+        request_kind = "list" if method == "GET" and target == "list" else "get" if method == "GET" and route else "other"
+        if self._apply_fault(request_kind):
             return
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or not self.sim.jwt_valid(auth[7:]):
@@ -467,16 +439,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Token is expired or invalid"))
         if route is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Resource not found"))
-        family, job_id, action = route
-        if method == "GET" and job_id is None:
-            return self._list(family, query)
-        if method == "GET" and action is None:
-            return self._get(family, job_id)
-        if method == "POST" and job_id is None:
-            return self._start(family)
-        if method == "POST" and action == "cancel":
-            return self._cancel(family, job_id)
-        return self._send(405, _error_body(3, "NCERRMethodNotAllowed", "Method not allowed"))
+        family, job_id, target = route
+        action = _API_ACTIONS.get((method, target))
+        if action is None:
+            return self._send(405, _error_body(3, "NCERRMethodNotAllowed", "Method not allowed"))
+        return action(self, family, job_id, query)
 
     # -- API --------------------------------------------------------------------------------------
 
@@ -503,7 +470,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, self.sim.issue_tokens(username, with_refresh=False))
         return self._send(400, _error_body(7, "NCERRInvalidParamValue", "grant_type must be password or refresh_token"))
 
-    def _list(self, family: Any, query: Dict[str, List[str]]) -> None:
+    def _list(self, family: Family, _job_id: None, query: Dict[str, List[str]]) -> None:
         try:
             skip = int(query.get("skip", ["0"])[0])
             limit = int(query.get("limit", [str(DEFAULT_PAGE)])[0])
@@ -529,25 +496,21 @@ class _Handler(BaseHTTPRequestHandler):
         page = [job.render(now) for job in jobs[skip : skip + limit]]
         self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": page})
 
-    def _get(self, family: Any, job_id: str) -> None:
+    def _get(self, family: Family, job_id: str, _query: Any) -> None:
         self.sim.count("get", "get:" + family.key)
         job = self.sim.store.get(family.path, job_id)
         if job is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
         self._send(200, job.render(time.time()))
 
-    def _start(self, family: Any) -> None:
+    def _start(self, family: Family, _job_id: None, _query: Any) -> None:
         body = self._read_json() or {}
         self.sim.count("start")
         values = body.get(family.filter_key) if family.filter_key else None
-        job = self.sim.store.add(
-            SimJob(
-                family.cloud, family.path, family.filter_key, filter_values=values or [], duration=float(body.get("duration", 5))
-            )
-        )
+        job = self.sim.store.add(SimJob(family, filter_values=values or [], duration=float(body.get("duration", 5))))
         self._send(201, job.render(time.time()))
 
-    def _cancel(self, family: Any, job_id: str) -> None:
+    def _cancel(self, family: Family, job_id: str, _query: Any) -> None:
         self.sim.count("cancel")
         job = self.sim.store.get(family.path, job_id)
         if job is None:
@@ -574,7 +537,10 @@ class _Handler(BaseHTTPRequestHandler):
                     made.append(self.sim.add_job(**spec).id)
             return self._send(200, {"ids": made})
         if path == "/_sim/faults" and method == "POST":
-            self.sim.inject(**body)
+            try:
+                self.sim.inject(**body)
+            except (TypeError, ValueError) as error:
+                return self._send(400, {"message": "fault not injected: %s" % error})
             return self._send(200, {"injected": True})
         return self._send(404, {"message": "unknown control path"})
 
@@ -591,15 +557,38 @@ class _Sink:
         pass
 
 
-def _route(path: str):
-    """(family, job id or None, action or None) for an API path, or None."""
+def _route(path: str) -> Optional[Tuple[Family, Optional[str], str]]:
+    """(family, job id or None, target) for an API path: target ``list``, ``job`` or the action (``cancel``)."""
     for family in FAMILIES.values():
         if path == family.path:
-            return family, None, None
+            return family, None, "list"
         if path.startswith(family.path + "/"):
             rest = path[len(family.path) + 1 :].split("/")
             if len(rest) == 1:
-                return family, rest[0], None
+                return family, rest[0], "job"
             if len(rest) == 2:
                 return family, rest[0], rest[1]
     return None
+
+
+_FAULT_ACTIONS = {
+    "expire_tokens": _Handler._fault_expire_tokens,
+    "revoke_tokens": _Handler._fault_revoke_tokens,
+    "slow": _Handler._fault_slow,
+    "reset": _Handler._fault_hang_up,
+    "drop": _Handler._fault_hang_up,
+    "outage": _Handler._fault_hang_up,
+    "status": _Handler._fault_status,
+    "html": _Handler._fault_html,
+    "invalid_json": _Handler._fault_invalid_json,
+    "no_resources": _Handler._fault_no_resources,
+}
+"""Fault kind -> what the handler does (tls_eof happens in ``setup``, before there is a request)."""
+
+_API_ACTIONS = {
+    ("GET", "list"): _Handler._list,
+    ("GET", "job"): _Handler._get,
+    ("POST", "list"): _Handler._start,
+    ("POST", "cancel"): _Handler._cancel,
+}
+"""(method, target) -> the CM API call that answers it."""

@@ -8,6 +8,8 @@ import time
 import uuid
 from typing import Any, Dict, Iterable, List, Optional
 
+from tests.simulator.families import Family
+
 # What a job becomes when its duration has passed. "partial" is CM's completed-with-errors.
 OUTCOMES = ("completed", "partial", "failed", "error", "aborted", "cancelled_completed", "weird")
 
@@ -24,9 +26,7 @@ class SimJob:
 
     def __init__(
         self,
-        cloud: str,
-        path: str,
-        filter_key: Optional[str],
+        family: Family,
         filter_values: Iterable[str] = (),
         duration: float = 0.0,
         outcome: str = "completed",
@@ -39,15 +39,16 @@ class SimJob:
         if outcome not in OUTCOMES:
             raise ValueError("outcome must be one of %s" % (OUTCOMES,))
         self.id = job_id or str(uuid.uuid4())
-        self.cloud = cloud
-        self.path = path
-        self.filter_key = filter_key
+        self.family = family
+        self.cloud = family.cloud
+        self.path = family.path
+        self.filter_key = family.filter_key
         self.filter_values = list(filter_values)
         self.duration = float(duration)
         self.outcome = outcome
         self.spelling = spelling
         self.created = time.time() if created is None else created
-        self.targets = list(targets) or ["%s-target-1" % cloud]
+        self.targets = list(targets) or ["%s-target-1" % family.cloud]
         self.cancelled_at: Optional[float] = None
         # Tests that must catch a job mid-run: its duration counts from the first time a client reads it.
         self.starts_when_seen = starts_when_seen

@@ -4,6 +4,7 @@ and the places that must offer every cloud and filter of it: modules, action gro
 import ast
 import os
 
+import pytest
 import yaml
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
@@ -74,3 +75,19 @@ def test_the_role_offers_every_cloud_and_passes_every_scope_filter():
     passed = set(waits[0]["ciphertrust.cckm.sync_job_wait"])
     assert set(FILTER_OPTIONS) <= passed, "the role passes every cloud's scope filter to the wait"
     assert "%s" % list(FILTER_OPTIONS) in text.replace('"', "'"), "the role checks the filter names against the same list"
+
+
+@pytest.mark.parametrize(
+    "kind, options",
+    [
+        ("stauts", {}),
+        ("status", {"match": "lists"}),
+        ("slow", {"status": 500}),
+        ("tls_eof", {}),
+        ("reset", {"count": 0}),
+        ("html", {"colour": 1}),
+    ],
+)
+def test_the_simulator_refuses_a_fault_that_would_never_fire(sim, kind, options):
+    with pytest.raises(ValueError):
+        sim.inject(kind, **options)
