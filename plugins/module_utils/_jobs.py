@@ -49,6 +49,15 @@ class JobQuery:
             params["sort"] = self.sort
         return params
 
+    def describe(self) -> str:
+        """``aws keys synchronization job matching kms=kms-prod`` (the words a message needs)."""
+        what = "%s %s synchronization job" % (self.cloud.name, self.scope)
+        if self.ids:
+            return "%s with id %s" % (what, ",".join(self.ids))
+        if self.filter_values and self.cloud.filter_option:
+            return "%s matching %s=%s" % (what, self.cloud.filter_option, ",".join(self.filter_values))
+        return what
+
     def status_spellings(self) -> Tuple[Optional[str], ...]:
         """One listing per raw spelling CM may store for the wanted status (None: no status filter)."""
         if not self.overall_status:

@@ -116,8 +116,22 @@ def _verify(params: Dict[str, Any]) -> Any:
     if ca_cert:
         if not os.path.isfile(ca_cert) or not os.access(ca_cert, os.R_OK):
             raise CckmInputError("ca_cert", "%r is not a readable file; give the path of a PEM CA bundle." % ca_cert)
+        if not _holds_pem_certificate(ca_cert):
+            raise CckmInputError(
+                "ca_cert",
+                "%r holds no PEM certificate (no '-----BEGIN CERTIFICATE-----' line); give the CA bundle that "
+                "signed CM's certificate, in PEM form." % ca_cert,
+            )
         return ca_cert
     return True
+
+
+def _holds_pem_certificate(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"-----BEGIN CERTIFICATE-----" in handle.read(4 * 1024 * 1024)
+    except OSError:
+        return False
 
 
 def credentials_from_params(params: Dict[str, Any]) -> _client.Credentials:

@@ -7,7 +7,9 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 from __future__ import annotations
 
+import datetime
 import os
+import time
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
@@ -97,7 +99,8 @@ def _query(params: Dict[str, Any]) -> JobQuery:
     if ids and values:
         raise CckmInputError(
             "id",
-            "and %s are mutually exclusive: wait on given jobs, or on every job that matches the filter." % cloud.filter_option,
+            "cannot be given with %s: wait on given jobs (id), or on every job that matches the filter (%s), not both."
+            % (cloud.filter_option, cloud.filter_option),
         )
     return JobQuery(cloud, scope=scope, ids=ids, filter_values=values)
 
@@ -118,6 +121,40 @@ def _failure_message(failed: List[Dict[str, Any]]) -> str:
             % (job.get("id"), job["state"], job.get("overall_status"), ": " + errors if errors else "")
         )
     return "Synchronization ended badly: " + "; ".join(parts) + "."
+
+
+def _stale_failure_message(query: JobQuery, job: Dict[str, Any], now: Optional[float] = None) -> str:
+    """When nothing was running, the newest matching job decides: say so, and when it ended."""
+    ended = job.get("completed_at") or job.get("updatedAt")
+    ago = age(ended, now)
+    errors = "; ".join("%s: %s" % (e["target"], e["message"].strip() or "(no message)") for e in job["errors"])
+    return "No %s was running, so nothing was waited for; the newest matching job, %s, ended %s at %s%s%s." % (
+        query.describe(),
+        job.get("id"),
+        job["state"],
+        ended or "an unknown time",
+        " (%s ago)" % ago if ago else "",
+        ": " + errors if errors else "",
+    )
+
+
+def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
+    """``3 h 12 min``, ``5 min``, ``40 s`` since an ISO 8601 UTC time, or None when it cannot be read."""
+    try:
+        then = datetime.datetime.strptime(str(timestamp)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    seconds = int((now if now is not None else time.time()) - then.timestamp())
+    if seconds < 0:
+        return None
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return "%d d %d h" % (days, hours)
+    if hours:
+        return "%d h %d min" % (hours, minutes)
+    return "%d min" % minutes if minutes else "%d s" % seconds
 
 
 def run_wait_module() -> None:
@@ -152,6 +189,12 @@ def run_wait_module() -> None:
         result["last_error"] = outcome.last_error.message
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
+    nothing_ran = isinstance(watch, FilterWatch) and not watch.watched
+    if isinstance(watch, FilterWatch) and not jobs and not outcome.timed_out:
+        module.warn(
+            "No %s exists on CipherTrust Manager, so nothing was waited for. Check the filter value, the cloud "
+            "and the scope: a typo makes this wait succeed without waiting." % query.describe()
+        )
     if outcome.timed_out:
         running = ["%s (%s)" % (job.get("id"), job["state"]) for job in jobs if job["state"] not in FINISHED_STATES]
         message = "Timed out after %.0f s and %s waiting for %s %s synchronization: still running: %s." % (
@@ -166,5 +209,5 @@ def run_wait_module() -> None:
         module.fail_json(msg=message, **result)
     failed = [job for job in jobs if job["state"] in params["fail_on"]]
     if failed:
-        module.fail_json(msg=_failure_message(failed), **result)
+        module.fail_json(msg=_stale_failure_message(query, failed[0]) if nothing_ran else _failure_message(failed), **result)
     module.exit_json(**result)

@@ -54,7 +54,9 @@ def wait_for_jobs(
     """Call ``poll`` until ``done(jobs)`` or ``timeout`` seconds have passed.
 
     The first poll happens at once; pauses start at ``poll_interval`` and grow (with jitter) to
-    ``max_poll_interval``, cut short so the last poll happens at the deadline. A non-transient
+    ``max_poll_interval``, but a pause is never longer than a tenth of the time waited so far (nor
+    shorter than ``poll_interval``), so a job is seen to end soon after it does however long it ran;
+    the last pause is cut short so the last poll happens at the deadline. A non-transient
     CckmError from ``poll`` ends the wait by propagating.
     """
     pauses = delays if delays is not None else growing_delays(poll_interval, max_poll_interval)
@@ -82,4 +84,13 @@ def wait_for_jobs(
         remaining = timeout - elapsed
         if remaining <= 0:
             return WaitOutcome(jobs, elapsed, polls, True, last_error, transient)
-        sleep(min(next(pauses), remaining))
+        sleep(min(next_pause(next(pauses), elapsed, poll_interval), remaining))
+
+
+LATENESS_SHARE = 0.1
+"""A pause is at most this share of the time waited so far: a job is seen within ~10 % of its run."""
+
+
+def next_pause(grown: float, elapsed: float, poll_interval: float) -> float:
+    """The pause before the next poll: the grown pause, capped at a tenth of ``elapsed``, never below ``poll_interval``."""
+    return min(grown, max(poll_interval, elapsed * LATENESS_SHARE))

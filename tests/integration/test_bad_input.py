@@ -11,6 +11,7 @@ ansible-playbook loop against the simulator, which must see no request at all.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
+from tests.integration.helpers import ROOT
 
 WRONG_TYPE = {
     "int": "twelve",
@@ -54,6 +56,7 @@ def connection_cases(base: Dict[str, Any]) -> List[Case]:
         ("address with a bad port", dict(base, address="cm.example.com:70000"), "address"),
         ("unreadable ca_cert", dict(base, ca_cert="/nonexistent/ca.pem"), "ca_cert"),
         ("ca_cert that is a directory", dict(base, ca_cert="/"), "ca_cert"),
+        ("ca_cert that holds no PEM certificate", dict(base, ca_cert=os.path.join(ROOT, "galaxy.yml")), "ca_cert"),
         ("request_timeout of 0", dict(base, request_timeout=0), "request_timeout"),
         ("negative request_timeout", dict(base, request_timeout=-5), "request_timeout"),
     ]

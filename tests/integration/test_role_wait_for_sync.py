@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.integration.helpers import role_playbook
 
 
@@ -44,13 +46,51 @@ def test_role_failure_still_sets_result_and_stats(sim, ansible):
     assert "wait_for_sync_result" in stats and '"failed": true' in stats.replace("True", "true")
 
 
-def test_role_rejects_bad_survey_answers_by_name(sim, ansible):
-    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_timeout="soon"))
-    assert run.rc == 2 and "wait_for_sync_timeout" in run.output and "numbers of seconds" in run.output
+BAD_VARIABLES = [
+    ("wait_for_sync_timeout", "soon", "wait_for_sync_timeout must be a number of seconds (got soon)."),
+    ("wait_for_sync_max_poll_interval", "-5", "wait_for_sync_max_poll_interval must be a number of seconds (got -5)."),
+    ("wait_for_sync_fail_on", "failed,partal", "wait_for_sync_fail_on may list failed, cancelled and partial (got partal)."),
+    ("wait_for_sync_filters", {"kmss": ["a"]}, "wait_for_sync_filters has 'kmss', which is not a scope filter"),
+    ("wait_for_sync_filters", "kms", "wait_for_sync_filters has 'kms', which is not key=value"),
+    ("wait_for_sync_filters", '{"kms": [', "wait_for_sync_filters is not valid JSON"),
+]
+
+
+@pytest.mark.parametrize("variable, value, message", BAD_VARIABLES, ids=["%s=%s" % (v[0], v[1]) for v in BAD_VARIABLES])
+def test_role_names_the_one_bad_variable_and_its_value(sim, ansible, variable, value, message):
+    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", **{variable: value}))
+    assert run.rc == 2 and message in run.output, run.output
+    others = {name for name, _value, _message in BAD_VARIABLES} - {variable}
+    failed_items = [line for line in run.output.splitlines() if "must be" in line or "may list" in line or "has '" in line]
+    assert not any(other in line for line in failed_items for other in others), "only the bad variable is named"
+    assert sim.stats().get("requests", 0) == 0
+
+
+def test_role_rejects_an_unknown_cloud_by_its_argument_spec(sim, ansible):
     run = ansible.playbook(role_playbook(wait_for_sync_cloud="gcp"))
     assert run.rc == 2 and "wait_for_sync_cloud" in run.output and "aws, azure, google" in run.output
-    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_filters={"kmss": ["a"]}))
-    assert run.rc == 2 and "wait_for_sync_filters must be a dict whose keys are kms" in run.output
+
+
+@pytest.mark.parametrize(
+    "answer", ["kms=kms-prod", '{"kms": ["kms-prod"]}', {"kms": "kms-prod"}], ids=["key=value", "JSON", "dict"]
+)
+def test_role_takes_filters_as_survey_text_or_a_dict(sim, ansible, answer):
+    job = sim.add_job("aws", filter_values=["kms-prod"], duration=2, starts_when_seen=True).id
+    sim.add_job("aws", filter_values=["kms-other"], duration=600)
+    run = ansible.playbook(
+        role_playbook(wait_for_sync_cloud="aws", wait_for_sync_filters=answer, wait_for_sync_poll_interval="0.5")
+    )
+    assert run.rc == 0, run.output
+    assert [j["id"] for j in run.result("show result")["wait_for_sync_result"]["sync_jobs"]] == [job]
+
+
+def test_a_filter_matching_nothing_warns_in_the_module_and_the_summary(sim, ansible):
+    sim.add_job("aws", filter_values=["kms-prod"])
+    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_filters="kms=kms-prd"))
+    assert run.rc == 0, run.output
+    warning = "No aws keys synchronization job matching kms=kms-prd exists on CipherTrust Manager"
+    assert warning in run.result("show result")["wait_for_sync_result"]["warnings"][0]
+    assert "0 job(s). Warning: " + warning in run.stdout.replace("\n", " ")
 
 
 def test_role_in_check_mode(sim, ansible):

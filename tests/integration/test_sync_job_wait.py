@@ -165,3 +165,24 @@ def test_a_job_deleted_mid_wait_ends_the_wait_at_once_naming_it(sim, ansible):
     threading.Timer(3.0, lambda: sim.store.remove(by_id.id)).start()
     run = ansible.playbook(wait_playbook(cloud="azure", id=[by_id.id], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 2 and "%s (azure keys) is gone" % by_id.id in run.result("wait")["msg"]
+
+
+def test_nothing_running_and_the_newest_job_failed_long_ago_says_so(sim, ansible):
+    ended = time.time() - 3 * 3600 - 600
+    job = sim.add_job("aws", filter_values=["kms-prod"], outcome="failed", created=ended - 5, duration=5).id
+    run = ansible.playbook(wait_playbook(cloud="aws", kms=["kms-prod"]))
+    assert run.rc == 2
+    message = run.result("wait")["msg"]
+    assert message.startswith(
+        "No aws keys synchronization job matching kms=kms-prod was running, so nothing was waited for; the newest "
+        "matching job, %s, ended failed at 20" % job
+    ), message
+    assert "(3 h 10 min ago): aws-target-1: Error synchronizing" in message and run.result("wait")["polls"] == 1
+
+
+def test_a_filter_that_matches_no_job_warns_naming_it(sim, ansible):
+    sim.add_job("aws", filter_values=["kms-prod"])
+    run = ansible.adhoc("ciphertrust.cckm.sync_job_wait", "cloud=aws kms=kms-prd")
+    assert run.rc == 0, run.output
+    assert "No aws keys synchronization job matching kms=kms-prd exists on CipherTrust Manager" in run.output
+    assert run.result("")["sync_jobs"] == []

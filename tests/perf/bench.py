@@ -103,7 +103,9 @@ def figures(settings: Settings, waits: Dict[str, list], calls: Dict[str, list], 
         spread(floor, "cpu").show(),
         spread(idle, "cpu").show(),
     )
-    added_cpu("CPU added above the one-task floor (s)", wait, uri, floor)
+    # Judged with internal_poll_interval raised (below): with ansible-core's default the controller's own
+    # result polling (every 1 ms, whatever the module) is most of what any wait adds; this row is for reading.
+    added_cpu("CPU added above the one-task floor (s)", wait, uri, floor, judged=False)
     # Any task pays the controller's result polling (every 1 ms) for as long as it runs: that floor, for reading...
     added_cpu("CPU added above the %.0f s-task floor (s)" % settings.job_seconds, wait, uri, idle, judged=False)
     # ...and the same three playbooks again with that polling made coarser, the only change.
@@ -150,8 +152,9 @@ def figures(settings: Settings, waits: Dict[str, list], calls: Dict[str, list], 
 
     ping, info_one, info_all, bare = calls["ping"], calls["info_one"], calls["info_all"], calls["bare"]
     listing = "2. list %d jobs ad hoc (pages of %d)" % (settings.listing_jobs, settings.server_page)
-    compare(listing, "wall (s) vs ping", info_all, ping, "wall", 3)
-    compare(listing, "wall (s) vs a module returning the same result", info_all, calls["carry"], "wall")
+    # Judged against what ansible-core needs to carry the same result (the canned module), not against ping.
+    compare(listing, "wall (s) vs ping", info_all, ping, "wall")
+    compare(listing, "wall (s) vs a module returning the same result", info_all, calls["carry"], "wall", 1.2)
     compare(listing, "the module returning the same result vs ping, wall (s)", calls["carry"], ping, "wall")
     compare(listing, "wall (s) vs bare requests loop", info_all, bare, "wall")
     rss = spread(info_all, "rss")

@@ -95,8 +95,27 @@ def test_other_errors_end_the_wait(status):
         wait(script(RUNNING, CckmError("no", status=status)), FakeTime())
 
 
-def test_pauses_grow_to_the_maximum():
+def test_pauses_grow_to_the_maximum_but_never_past_a_tenth_of_the_time_waited():
     fake = FakeTime()
-    wait_for_jobs(script(RUNNING), 200, 2, 30, clock=fake.clock, sleep=fake.sleep)
-    assert all(a <= b + 1e-9 for a, b in zip(fake.sleeps, [2, 4, 8, 16, 30, 30]))
-    assert max(fake.sleeps) <= 30 and fake.sleeps[4] >= 30 * 0.8 and sum(fake.sleeps) == pytest.approx(200)
+    wait_for_jobs(script(RUNNING), 3600, 2, 30, clock=fake.clock, sleep=fake.sleep)
+    waited = 0.0
+    for pause in fake.sleeps[:-1]:  # the last one is cut to the deadline
+        assert 2 * 0.8 - 1e-9 <= pause <= max(2, waited / 10) + 1e-9 and pause <= 30
+        waited += pause
+    assert fake.sleeps[:3] == pytest.approx([2, 2, 2], abs=0.5), "short jobs are polled every poll_interval"
+    assert max(fake.sleeps) <= 30 and max(fake.sleeps) >= 30 * 0.8, "an hour-long wait reaches max_poll_interval"
+    assert sum(fake.sleeps) == pytest.approx(3600)
+    late = [p for p, w in zip(fake.sleeps, itertools.accumulate(fake.sleeps)) if w > 600]
+    assert 60 / (sum(late) / len(late)) <= 2.5, "about two requests a minute once the wait is long"
+
+
+@pytest.mark.parametrize("job_seconds", [15, 70, 600])
+def test_a_job_is_seen_to_end_within_a_tenth_of_its_run_or_poll_interval(job_seconds):
+    fake = FakeTime()
+    start = fake.now
+
+    def poll():
+        return [normalize_job({"id": "a", "overall_status": "completed" if fake.now - start >= job_seconds else "in_progress"})]
+
+    outcome = wait_for_jobs(poll, 3600, 2, 30, clock=fake.clock, sleep=fake.sleep)
+    assert job_seconds <= outcome.elapsed <= job_seconds + max(2, job_seconds * 0.1) + 1e-9
