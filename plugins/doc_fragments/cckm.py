@@ -108,9 +108,26 @@ options:
     type: int
   skip:
     description:
-      - Skip this many of the newest matching jobs first.
+      - Skip this many of the newest matching jobs first (in CM's order when O(sort) is given).
     type: int
     default: 0
+  state:
+    description:
+      - Return only jobs in these normalized states, for example V(cancelled) or V(partial), which
+        O(overall_status) cannot tell apart.
+      - Applied after normalization, to every job matching the other options (all of them are read
+        from CM), so RV(total) counts the jobs in these states and O(skip) and O(limit) apply to them.
+    type: list
+    elements: str
+    choices: [in_progress, succeeded, partial, failed, cancelled, unknown]
+    version_added: 0.2.0
+  summary_only:
+    description:
+      - Return only RV(total) and RV(summary), without RV(sync_jobs): for counts of a large history,
+        without carrying thousands of jobs through Ansible.
+    type: bool
+    default: false
+    version_added: 0.2.0
 """
 
     ATTRIBUTES = r"""

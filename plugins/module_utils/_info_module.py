@@ -22,6 +22,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     validate_paging,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+    STATES,
     STATUS_FILTER_SPELLINGS,
     summarize_states,
     unknown_status_warnings,
@@ -36,6 +37,8 @@ def info_argspec(cloud: Cloud) -> Dict[str, Dict[str, Any]]:
         overall_status={"type": "str", "choices": sorted(STATUS_FILTER_SPELLINGS)},
         limit={"type": "int"},
         skip={"type": "int", "default": 0},
+        state={"type": "list", "elements": "str", "choices": list(STATES)},
+        summary_only={"type": "bool", "default": False},
     )
     if cloud.filter_option:
         spec[cloud.filter_option] = {"type": "list", "elements": "str", "no_log": False}
@@ -75,9 +78,25 @@ def run_info_module(cloud_name: str) -> None:
     try:
         query = _query(cloud, params)
         client = client_from_module(module)
-        jobs, total = find_jobs(client, query, skip=params["skip"], limit=params.get("limit"))
+        jobs, total = find_jobs_in_states(client, query, params.get("state"), params["skip"], params.get("limit"))
     except CckmError as error:
         fail_from_error(module, error)
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
-    module.exit_json(changed=False, sync_jobs=jobs, total=total, summary=summarize_states(jobs))
+    result = {"changed": False, "total": total, "summary": summarize_states(jobs)}
+    if not params["summary_only"]:
+        result["sync_jobs"] = jobs
+    module.exit_json(**result)
+
+
+def find_jobs_in_states(client: Any, query: JobQuery, states: Any, skip: int, limit: Any) -> Any:
+    """``find_jobs``, then only the jobs in ``states`` (normalized states are not a CM filter).
+
+    With ``states``, every job matching the CM filters is read, so that ``total`` counts the jobs in
+    those states and ``skip``/``limit`` apply to them.
+    """
+    if not states:
+        return find_jobs(client, query, skip=skip, limit=limit)
+    jobs, _cm_total = find_jobs(client, query)
+    kept = [job for job in jobs if job["state"] in states]
+    return (kept[skip:] if limit is None else kept[skip : skip + limit]), len(kept)

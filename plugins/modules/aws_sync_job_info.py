@@ -56,7 +56,7 @@ EXAMPLES = r"""
     msg: "{{ all_jobs.sync_jobs[0].id }} is {{ all_jobs.sync_jobs[0].state }}"
   when: all_jobs.sync_jobs | length > 0
 
-- name: List the jobs of one kms value
+- name: List the jobs of one KMS account
   ciphertrust.cckm.aws_sync_job_info:
     kms:
       - kms-prod
@@ -65,6 +65,15 @@ EXAMPLES = r"""
 - name: List custom key stores synchronization jobs
   ciphertrust.cckm.aws_sync_job_info:
     scope: custom_key_stores
+
+- name: List the cancelled and partial jobs (normalized states CM's overall_status cannot tell apart)
+  ciphertrust.cckm.aws_sync_job_info:
+    state: [cancelled, partial]
+
+- name: Count every job per state without returning them
+  ciphertrust.cckm.aws_sync_job_info:
+    summary_only: true
+  register: counts
 
 - name: Get one job by id
   ciphertrust.cckm.aws_sync_job_info:
@@ -77,7 +86,7 @@ sync_jobs:
   description:
     - The matching synchronization jobs, newest first, with every field CM returned plus C(state) and C(errors).
     - Empty when nothing matches, including an O(id) that does not exist.
-  returned: success
+  returned: unless O(summary_only=true)
   type: list
   elements: dict
   contains:
@@ -134,7 +143,9 @@ sync_jobs:
       returned: when the job has them
       sample: ["kms-prod"]
 total:
-  description: Number of matching jobs CM counts (before O(skip) and O(limit)).
+  description:
+    - Number of matching jobs CM counts (before O(skip) and O(limit)).
+    - With O(state), the number of matching jobs in those states.
   returned: success
   type: int
   sample: 2

@@ -57,7 +57,7 @@ EXAMPLES = r"""
     msg: "{{ all_jobs.sync_jobs[0].id }} is {{ all_jobs.sync_jobs[0].state }}"
   when: all_jobs.sync_jobs | length > 0
 
-- name: List the jobs of one key vaults value
+- name: List the jobs of one key vault
   ciphertrust.cckm.azure_sync_job_info:
     key_vaults:
       - keyvault-softkeys::12e533dd-b5c2-4e58-a264-0cd812dc5a34
@@ -78,7 +78,7 @@ sync_jobs:
   description:
     - The matching synchronization jobs, newest first, with every field CM returned plus C(state) and C(errors).
     - Empty when nothing matches, including an O(id) that does not exist.
-  returned: success
+  returned: unless O(summary_only=true)
   type: list
   elements: dict
   contains:
@@ -135,7 +135,9 @@ sync_jobs:
       returned: when the job has them
       sample: ["keyvault-softkeys::12e533dd-b5c2-4e58-a264-0cd812dc5a34"]
 total:
-  description: Number of matching jobs CM counts (before O(skip) and O(limit)).
+  description:
+    - Number of matching jobs CM counts (before O(skip) and O(limit)).
+    - With O(state), the number of matching jobs in those states.
   returned: success
   type: int
   sample: 2

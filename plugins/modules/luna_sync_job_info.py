@@ -53,7 +53,7 @@ sync_jobs:
   description:
     - The matching synchronization jobs, newest first, with every field CM returned plus C(state) and C(errors).
     - Empty when nothing matches, including an O(id) that does not exist.
-  returned: success
+  returned: unless O(summary_only=true)
   type: list
   elements: dict
   contains:
@@ -104,7 +104,9 @@ sync_jobs:
       returned: when finished
       sample: "2020-11-05T06:38:29.248173Z"
 total:
-  description: Number of matching jobs CM counts (before O(skip) and O(limit)).
+  description:
+    - Number of matching jobs CM counts (before O(skip) and O(limit)).
+    - With O(state), the number of matching jobs in those states.
   returned: success
   type: int
   sample: 2

@@ -48,7 +48,7 @@ EXAMPLES = r"""
     msg: "{{ all_jobs.sync_jobs[0].id }} is {{ all_jobs.sync_jobs[0].state }}"
   when: all_jobs.sync_jobs | length > 0
 
-- name: List the jobs of one groups value
+- name: List the jobs of one group
   ciphertrust.cckm.sap_sync_job_info:
     groups:
       - 3e732d57-5ea1-491f-b238-9f4a39a9566f
@@ -65,7 +65,7 @@ sync_jobs:
   description:
     - The matching synchronization jobs, newest first, with every field CM returned plus C(state) and C(errors).
     - Empty when nothing matches, including an O(id) that does not exist.
-  returned: success
+  returned: unless O(summary_only=true)
   type: list
   elements: dict
   contains:
@@ -122,7 +122,9 @@ sync_jobs:
       returned: when the job has them
       sample: ["3e732d57-5ea1-491f-b238-9f4a39a9566f"]
 total:
-  description: Number of matching jobs CM counts (before O(skip) and O(limit)).
+  description:
+    - Number of matching jobs CM counts (before O(skip) and O(limit)).
+    - With O(state), the number of matching jobs in those states.
   returned: success
   type: int
   sample: 2

@@ -31,8 +31,10 @@ options:
     choices: [certificates, keys]
   sort:
     description:
-      - Comma-separated job properties to sort by on the server, as the API accepts them
-        (for example V(-createdAt)). The result is always returned newest first.
+      - Comma-separated job properties to sort by on the server, each optionally prefixed by C(-) for
+        descending (for example V(-createdAt) or V(overall_status,-createdAt)). The jobs are then returned
+        in CM's order instead of newest first. A malformed value is refused before any request; a
+        property CM does not know is CM's error (HTTP 400).
     type: str
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
@@ -61,7 +63,7 @@ EXAMPLES = r"""
     msg: "{{ all_jobs.sync_jobs[0].id }} is {{ all_jobs.sync_jobs[0].state }}"
   when: all_jobs.sync_jobs | length > 0
 
-- name: List the jobs of one organizations value
+- name: List the jobs of one organization
   ciphertrust.cckm.sfdc_sync_job_info:
     organizations:
       - 00DB000000040bIMAQ
@@ -82,7 +84,7 @@ sync_jobs:
   description:
     - The matching synchronization jobs, newest first, with every field CM returned plus C(state) and C(errors).
     - Empty when nothing matches, including an O(id) that does not exist.
-  returned: success
+  returned: unless O(summary_only=true)
   type: list
   elements: dict
   contains:
@@ -139,7 +141,9 @@ sync_jobs:
       returned: when the job has them
       sample: ["00DB000000040bIMAQ"]
 total:
-  description: Number of matching jobs CM counts (before O(skip) and O(limit)).
+  description:
+    - Number of matching jobs CM counts (before O(skip) and O(limit)).
+    - With O(state), the number of matching jobs in those states.
   returned: success
   type: int
   sample: 2

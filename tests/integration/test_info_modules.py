@@ -157,3 +157,41 @@ def test_ansible_doc_renders_every_module(ansible):
         assert proc.returncode == 0 and "overall_status" in proc.stdout and "RETURN VALUES" in proc.stdout, proc.stderr
     proc = ansible.command("ansible-doc", "ciphertrust.cckm.sync_job_wait")
     assert proc.returncode == 0 and "max_poll_interval" in proc.stdout, proc.stderr
+
+
+@both_status_filters
+def test_state_filter_lists_cancelled_and_partial_jobs_with_paging_after_it(sim, ansible):
+    now = time.time()
+    outcomes = ["completed", "partial", "aborted", "failed", "cancelled_completed", "completed"]
+    made = [sim.add_job("azure", "certificates", outcome=o, created=now - 60 - i).id for i, o in enumerate(outcomes * 4)]
+    running = sim.add_job("azure", "certificates", duration=600, spelling="in progress").id
+    wanted = [job_id for job_id, outcome in zip(made, outcomes * 4) if outcome in ("partial", "aborted", "cancelled_completed")]
+    info = "ciphertrust.cckm.azure_sync_job_info"
+    run = ansible.playbook(
+        playbook(
+            task("cancelled or partial", info, {"scope": "certificates", "state": ["cancelled", "partial"]}),
+            task("window", info, {"scope": "certificates", "state": ["cancelled", "partial"], "skip": 2, "limit": 3}),
+            task("running", info, {"scope": "certificates", "state": ["in_progress"], "overall_status": "in_progress"}),
+            task("succeeded, counted", info, {"scope": "certificates", "state": ["succeeded"], "summary_only": True}),
+        )
+    )
+    assert run.rc == 0, run.output
+    every = run.result("cancelled or partial")
+    assert [j["id"] for j in every["sync_jobs"]] == wanted and every["total"] == 12
+    assert every["summary"]["cancelled"] == 8 and every["summary"]["partial"] == 4
+    window = run.result("window")
+    assert [j["id"] for j in window["sync_jobs"]] == wanted[2:5] and window["total"] == 12
+    assert [j["id"] for j in run.result("running")["sync_jobs"]] == [running]
+    counted = run.result("succeeded, counted")
+    assert "sync_jobs" not in counted and counted["total"] == 8 and counted["summary"]["succeeded"] == 8
+
+
+def test_summary_only_counts_a_large_history_without_returning_it(sim, ansible):
+    sim.add_jobs("aws", 3000, outcome="failed")
+    sim.add_job("aws", duration=600)
+    run = ansible.adhoc("ciphertrust.cckm.aws_sync_job_info", "summary_only=true")
+    assert run.rc == 0, run.output
+    result = run.result("")
+    assert "sync_jobs" not in result and result["total"] == 3001
+    assert result["summary"]["failed"] == 3000 and result["summary"]["in_progress"] == 1
+    assert len(run.stdout) < 2000

@@ -34,7 +34,7 @@ def _module_doc(name):
 
 
 def test_each_cloud_has_an_info_module_whose_own_options_match_its_argspec():
-    common = {"id", "overall_status", "limit", "skip"}
+    common = {"id", "overall_status", "limit", "skip", "state", "summary_only"}
     connection = {
         "address",
         "username",
