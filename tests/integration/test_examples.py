@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from tests.integration.conftest import ROOT
 
 EXAMPLES = os.path.join(ROOT, "docs", "examples")
@@ -11,8 +13,10 @@ def run_example(ansible, name, *args, **env):
     return ansible.playbook_file(os.path.join(EXAMPLES, name), *args, **env)
 
 
-def test_wait_after_external_sync(sim, ansible):
-    run = run_example(ansible, "wait_after_external_sync.yml", "-e", "cm_kms=kms-ex")
+@pytest.mark.parametrize("form", ["host:port", "https URL"])
+def test_wait_after_external_sync(sim, ansible, form):
+    address = sim.address if form == "host:port" else "https://%s/" % sim.address
+    run = run_example(ansible, "wait_after_external_sync.yml", "-e", "cm_kms=kms-ex", CM_ADDRESS=address)
     assert run.rc == 0, run.output
     started = run.result("Start the synchronization")["json"]
     assert started["kms"] == ["kms-ex"]
@@ -27,6 +31,7 @@ def test_wait_several_clouds_in_parallel(sim, ansible):
     jobs = [sim.add_job(cloud, duration=6, starts_when_seen=True) for cloud in ("aws", "azure", "google")]
     run = run_example(ansible, "wait_several_clouds.yml")
     assert run.rc == 0, run.output
+    assert "WARNING" not in run.output, "no warning on any ansible-core (2.16 warned on a non-boolean until)"
     reports = [r for r in run.records if r["task"] == "Report every cloud"][0]["result"]["results"]
     assert [r["item"]["item"]["item"]["cloud"] for r in reports] == ["aws", "azure", "google"]
     assert all(r["item"]["summary"]["succeeded"] == 1 for r in reports)

@@ -1,7 +1,6 @@
 """find_jobs against an exact and a lenient status filter: no job twice, a true total, skip/limit once."""
 
 import pytest
-from fake_cm import FakeCM, job
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import (
@@ -11,6 +10,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import (
     sort_like_cm,
     valid_sort,
 )
+from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
 SPELLINGS = ("in_progress", "in progress")
 

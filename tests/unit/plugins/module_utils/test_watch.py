@@ -1,12 +1,12 @@
 """FilterWatch and IdWatch over a fake CM: what each poll reads, jobs appearing and disappearing."""
 
 import pytest
-from fake_cm import FakeCM, job
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
+from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
 QUERY = JobQuery(CLOUDS["aws"], filter_values=["kms-a"])
 
