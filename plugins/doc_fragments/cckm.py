@@ -108,7 +108,7 @@ options:
     type: int
   skip:
     description:
-      - Skip this many of the newest matching jobs first (in CM's order when O(sort) is given).
+      - Skip this many of the newest matching jobs first (in CM's order where C(sort) is given).
     type: int
     default: 0
   state:
@@ -123,7 +123,7 @@ options:
     version_added: 0.2.0
   summary_only:
     description:
-      - Return only RV(total) and RV(summary), without RV(sync_jobs): for counts of a large history,
+      - Return only RV(total) and RV(summary), without RV(sync_jobs), for counts of a large history
         without carrying thousands of jobs through Ansible.
     type: bool
     default: false

@@ -46,7 +46,13 @@ def role_playbook(**role_vars: Any) -> str:
 # -- ansible-runner, fed as AWX feeds it ------------------------------------------------------------
 
 
-def private_data_dir(tmp_path: Any, sim: Any, extravars: Dict[str, str], playbook_file: Optional[str] = None) -> Any:
+def private_data_dir(
+    tmp_path: Any,
+    sim: Any,
+    extravars: Dict[str, Any],
+    playbook_file: Optional[str] = None,
+    envvars: Optional[Dict[str, str]] = None,
+) -> Any:
     """An ansible-runner private data dir: the job template's playbook, the credential's env, survey answers."""
     pdd = tmp_path / "pdd"
     (pdd / "env").mkdir(parents=True)
@@ -56,20 +62,22 @@ def private_data_dir(tmp_path: Any, sim: Any, extravars: Dict[str, str], playboo
     shutil.copy(source, pdd / "project" / "job.yml")
     module_python = os.environ.get("CCKM_MODULE_PYTHON") or sys.executable
     (pdd / "inventory" / "hosts").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % module_python)
-    envvars = {
-        "CM_ADDRESS": sim.address,
-        "CM_USERNAME": sim.username,
-        "CM_PASSWORD": sim.password,
-        "CM_CA_CERT": sim.ca_file,
-        "CM_DOMAIN": "",
-        "CM_REFRESH_TOKEN": "",
-        "ANSIBLE_COLLECTIONS_PATH": os.path.join(ROOT, ".build", "collections"),
-    }
+    if envvars is None:  # what the credential injects, minimally
+        envvars = {
+            "CM_ADDRESS": sim.address,
+            "CM_USERNAME": sim.username,
+            "CM_PASSWORD": sim.password,
+            "CM_CA_CERT": sim.ca_file,
+            "CM_DOMAIN": "",
+            "CM_REFRESH_TOKEN": "",
+        }
+    envvars = dict(envvars, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"))
     (pdd / "env" / "envvars").write_text(json.dumps(envvars))
-    # AWX passes survey answers as !unsafe strings
-    (pdd / "env" / "extravars").write_text(
-        "".join("%s: !unsafe %s\n" % (key, json.dumps(value)) for key, value in extravars.items())
-    )
+    # AWX passes text answers as !unsafe strings, numbers and multiple choices as they are
+    lines = [
+        "%s: %s%s\n" % (key, "!unsafe " if isinstance(value, str) else "", json.dumps(value)) for key, value in extravars.items()
+    ]
+    (pdd / "env" / "extravars").write_text("".join(lines) or "{}\n")
     return pdd
 
 

@@ -2,11 +2,23 @@
 env/envvars, survey answers as !unsafe strings in env/extravars. Asserts on the artifacts."""
 
 import json
+import os
 import time
 
 import pytest
+import yaml
 
-from tests.integration.helpers import RUNNER_ENV_DUMP, private_data_dir, run_runner, runner_events, runner_stats, scan_for_secrets
+from tests.integration.helpers import (
+    ROOT,
+    RUNNER_ENV_DUMP,
+    playbook,
+    private_data_dir,
+    run_runner,
+    runner_events,
+    runner_stats,
+    scan_for_secrets,
+    task,
+)
 
 pytestmark = pytest.mark.tools
 
@@ -54,6 +66,94 @@ def test_failed_sync_through_ansible_runner_fails_the_job_and_leaks_nothing(sim,
     assert proc.returncode != 0
     assert (pdd / "artifacts" / "job2" / "status").read_text() == "failed"
     stats = runner_stats(pdd, "job2")
-    assert stats["wait_for_sync_result"]["failed"] is True and "is failed" in stats["wait_for_sync_result"]["msg"]
+    message = stats["wait_for_sync_result"]["msg"]
+    assert stats["wait_for_sync_result"]["failed"] is True and "ended failed at" in message
+    hits, _scanned = scan_for_secrets(pdd, sim.secrets_issued())
+    assert hits == []
+
+
+def survey_answers(**overrides):
+    """What AWX sends for docs/awx/survey_spec.json answered with its defaults, then ``overrides``."""
+    with open(os.path.join(ROOT, "docs", "awx", "survey_spec.json")) as handle:
+        spec = json.load(handle)["spec"]
+    answers = {}
+    for question in spec:
+        default = question.get("default", "")
+        if question["type"] == "multiselect":  # AWX sends the chosen options as a list
+            default = [item for item in str(default).split("\n") if item]
+        answers[question["variable"]] = default
+    answers.update(overrides)
+    return answers
+
+
+def test_every_survey_question_is_a_role_variable():
+    with open(os.path.join(ROOT, "roles", "wait_for_sync", "meta", "argument_specs.yml")) as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    answers = survey_answers()
+    assert set(answers) <= set(options) and "wait_for_sync_filters" in answers
+    with open(os.path.join(ROOT, "docs", "awx", "survey_spec.json")) as handle:
+        cloud = [q for q in json.load(handle)["spec"] if q["variable"] == "wait_for_sync_cloud"][0]
+    assert cloud["choices"] == options["wait_for_sync_cloud"]["choices"]
+
+
+@pytest.mark.parametrize("filters", ["kms=kms-prod", '{"kms": ["kms-prod"]}'], ids=["key=value", "JSON"])
+def test_the_survey_answered_as_awx_sends_it_drives_the_role(sim, tmp_path, filters):
+    job = sim.add_job("aws", filter_values=["kms-prod"], duration=3, starts_when_seen=True).id
+    sim.add_job("aws", filter_values=["kms-other"], duration=600)
+    answers = survey_answers(
+        wait_for_sync_filters=filters,
+        wait_for_sync_timeout=120,
+        wait_for_sync_poll_interval=0.5,
+        wait_for_sync_progress_interval=1,
+    )
+    pdd = private_data_dir(tmp_path, sim, answers)
+    proc = run_runner(pdd, "survey")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    result = runner_stats(pdd, "survey")["wait_for_sync_result"]
+    assert [j["id"] for j in result["sync_jobs"]] == [job] and result["summary"]["succeeded"] == 1
+
+
+def injected(inputs, ca_file):
+    """The CM_* environment AWX makes from the credential type's injectors for ``inputs``."""
+    import jinja2
+
+    with open(os.path.join(ROOT, "docs", "awx", "credential_type_injectors.yml")) as handle:
+        injectors = yaml.safe_load(handle)
+    context = dict(inputs, tower={"filename": {"ca_cert": ca_file}})
+    return {name: jinja2.Template(template).render(context) for name, template in injectors["env"].items()}
+
+
+def credential_cases(sim):
+    jwt = sim.issue_tokens(sim.username, with_refresh=False)["jwt"]
+    with open(sim.ca_file) as handle:
+        pem = handle.read()
+    login = {"address": sim.address, "username": sim.username, "password": sim.password}
+    return {
+        "private CA": (dict(login, ca_cert=pem), "ok", None),
+        "validate_certs off": (dict(login, validate_certs=False), "ok", "validate_certs is false"),
+        "token only": ({"address": sim.address, "token": jwt, "ca_cert": pem}, "ok", None),
+        "request_timeout": (dict(login, ca_cert=pem, request_timeout="0"), "failed", "request_timeout: must be"),
+        "allow_http off": (dict(login, ca_cert=pem, address="http://" + sim.address), "failed", "allow_http: true"),
+    }
+
+
+@pytest.mark.parametrize("case", ["private CA", "validate_certs off", "token only", "request_timeout", "allow_http off"])
+def test_the_credential_type_injects_every_cm_variable_the_modules_read(sim, tmp_path, case):
+    inputs, status, words = credential_cases(sim)[case]
+    ca_file = str(tmp_path / "ca.pem")
+    with open(ca_file, "w") as handle:
+        handle.write(inputs.get("ca_cert", ""))
+    env = injected(inputs, ca_file)
+    assert {"CM_VALIDATE_CERTS", "CM_REQUEST_TIMEOUT", "CM_TOKEN", "CM_ALLOW_HTTP"} <= set(env)
+    sim.add_job("aws")
+    job = tmp_path / "info.yml"
+    job.write_text(playbook(task("info", "ciphertrust.cckm.aws_sync_job_info")))
+    pdd = private_data_dir(tmp_path, sim, {}, playbook_file=str(job), envvars=env)
+    proc = run_runner(pdd, "cred")
+    assert (pdd / "artifacts" / "cred" / "status").read_text() == ("successful" if status == "ok" else "failed"), proc.stdout
+    if words:
+        assert words in proc.stdout, proc.stdout[-2000:]
+    if case == "token only":
+        assert "logins" not in sim.stats(), "the injected token was used as is"
     hits, _scanned = scan_for_secrets(pdd, sim.secrets_issued())
     assert hits == []
