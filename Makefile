@@ -100,6 +100,17 @@ galaxy-import: build
 	! grep -iE "^(WARNING|ERROR)|[^_]warning:|error:" "$(DIST)/importer.log"
 	grep -q "Importer processing completed successfully" "$(DIST)/importer.log"
 
+# An execution environment build context with the collection from its tarball (no Galaxy needed):
+# build it with `podman build -t cckm-ee .build/ee/context`. No container engine is needed here.
+EE_DIR := $(CURDIR)/.build/ee
+.PHONY: ee-context
+ee-context: build
+	rm -rf "$(EE_DIR)" && mkdir -p "$(EE_DIR)"
+	cp docs/ee/execution-environment-local.yml docs/ee/requirements-local.yml "$(EE_DIR)/"
+	cp "$(DIST)"/ciphertrust-cckm-*.tar.gz "$(EE_DIR)/ciphertrust-cckm.tar.gz"
+	cd "$(EE_DIR)" && $(BIN)/ansible-builder create -f execution-environment-local.yml -c context --output-filename Containerfile
+	@echo "Build context: $(EE_DIR)/context; build it with: podman build -t cckm-ee $(EE_DIR)/context"
+
 # The docsite (plugin pages and docs/docsite/rst) with antsibull-docs and Sphinx, warnings as errors.
 # It builds offline: intersphinx reads a local inventory of the few Ansible docs labels the pages link to.
 DOCS_DIR := $(CURDIR)/.build/docs

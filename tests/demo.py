@@ -15,7 +15,8 @@ from tests.simulator.seed import seed_demo  # noqa: E402
 
 def main() -> int:
     with Simulator() as sim:
-        seed_demo(sim, running_for=15.0)
+        # CCKM_DEMO_RUNNING_FOR: seconds the running jobs take (0: none running); the tests shorten it.
+        seed_demo(sim, running_for=float(os.environ.get("CCKM_DEMO_RUNNING_FOR", "15")))
         print("CipherTrust Manager simulator on https://%s (CA %s)\n" % (sim.address, sim.ca_file), flush=True)
         env = dict(
             os.environ,

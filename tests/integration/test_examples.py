@@ -45,3 +45,24 @@ def test_role_with_module_defaults_and_no_cm_variables_in_the_module_env(sim, an
     run = run_example(ansible, "role_with_module_defaults.yml")
     assert run.rc == 0, run.output
     assert run.result("Use the result")["msg"].startswith("1 job(s) succeeded")
+
+
+@pytest.mark.parametrize("newest", ["running", "failed long ago"])
+def test_make_demo_runs_the_status_report(newest):
+    """What `make demo` runs: its own simulator, seeded; the report passes even when the newest AWS job failed."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CCKM_DEMO_RUNNING_FOR="3" if newest == "running" else "0")
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tests", "demo.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "AWS synchronization finished after" in proc.stdout and "failed=0" in proc.stdout
+    assert "WARNING" not in proc.stdout + proc.stderr

@@ -102,3 +102,51 @@ def test_example_execution_environment_file_is_valid(tmp_path):
     containerfile = (context / "Dockerfile").read_text()  # ansible-builder names it so by default
     assert "ansible-galaxy collection install" in containerfile or "_build/requirements.yml" in containerfile
     assert "ciphertrust.cckm" in (context / "_build" / "requirements.yml").read_text()
+
+
+def _install_offline(requirements, cwd, target):
+    clean_env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
+    return subprocess.run(
+        [os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-r", requirements, "-p", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=str(cwd),
+        env=clean_env,
+    )
+
+
+def test_make_ee_context_builds_an_execution_environment_context_from_the_tarball(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MAKE")}
+    proc = subprocess.run(
+        ["make", "-s", "ee-context"], cwd=ROOT, capture_output=True, text=True, check=False, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    build = os.path.join(ROOT, ".build", "ee", "context", "_build")
+    assert os.path.isfile(os.path.join(build, "collections", "ciphertrust-cckm.tar.gz"))
+    containerfile = open(os.path.join(ROOT, ".build", "ee", "context", "Containerfile")).read()
+    assert "COPY _build /build" in containerfile and "ansible-galaxy collection install" in containerfile
+    # what the image's galaxy stage runs, in its /build directory: the collection installs from the tarball
+    install = _install_offline("requirements.yml", build, tmp_path / "collections")
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (tmp_path / "collections" / "ansible_collections" / "ciphertrust" / "cckm" / "MANIFEST.json").is_file()
+
+
+def test_an_awx_project_installs_the_collection_from_a_committed_tarball(tmp_path):
+    build = subprocess.run(
+        [os.path.join(BIN, "ansible-galaxy"), "collection", "build", ROOT, "--output-path", str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert build.returncode == 0, build.stderr
+    project = tmp_path / "project"
+    (project / "collections").mkdir(parents=True)
+    tarball = next((tmp_path / "dist").iterdir())
+    tarball.rename(project / "collections" / "ciphertrust-cckm.tar.gz")
+    requirements = os.path.join(ROOT, "docs", "awx", "collections", "requirements-from-tarball.yml")
+    (project / "collections" / "requirements.yml").write_text(open(requirements).read())
+    install = _install_offline("collections/requirements.yml", project, tmp_path / "installed")
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (tmp_path / "installed" / "ansible_collections" / "ciphertrust" / "cckm" / "MANIFEST.json").is_file()

@@ -18,9 +18,10 @@ _SAMPLE_FILTERS = {
 
 
 def seed_demo(sim, running_for: float = 6.0) -> None:
-    """Each cloud/scope gets finished jobs (succeeded, partial, failed, cancelled) and one still running."""
+    """Each cloud/scope gets finished jobs (failed, succeeded, partial, cancelled, newest first) and,
+    unless ``running_for`` is 0, one running that long."""
     now = time.time()
-    plan = [("completed", 0.0), ("partial", 0.0), ("failed", 0.0), ("aborted", 0.0)]
+    plan = [("failed", 0.0), ("completed", 0.0), ("partial", 0.0), ("aborted", 0.0)]
     for (cloud, scope), _family in FAMILIES.items():
         values = _SAMPLE_FILTERS[cloud]
         for age, (outcome, duration) in enumerate(plan):
@@ -33,6 +34,8 @@ def seed_demo(sim, running_for: float = 6.0) -> None:
                 created=now - 3600 * (age + 1),
                 targets=["%s-target-%d" % (cloud, i) for i in (1, 2)],
             )
+        if not running_for:
+            continue
         sim.add_job(
             cloud,
             scope,

@@ -1,0 +1,148 @@
+"""The docs cannot drift: every shell command and YAML snippet of the README, the role README and the
+user guide runs against the simulator, as a reader would paste it, and must pass without a warning.
+
+Each snippet is read from the page itself. The documented example values (cm.example.com, the CA
+path, the vault password) are swapped for the simulator's; the few commands that need Galaxy, a
+clone or the project's own make targets are listed in EXEMPT with the reason, and a new command
+that is neither run nor listed fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from typing import List, Tuple
+
+import pytest
+import yaml
+
+from tests.integration.helpers import BIN, ROOT, playbook, task
+from tests.simulator.seed import seed_demo
+
+PAGES = ["README.md", "roles/wait_for_sync/README.md", "docs/docsite/rst/user_guide.rst"]
+
+EXEMPT = {
+    "ansible-galaxy collection install ciphertrust.cckm": "installs from Galaxy (test_package installs the built tarball)",
+    "pip install requests": "installs from PyPI (the test virtualenv has requests)",
+    "git clone": "needs the repository's remote",
+    "ansible-galaxy collection build": "build and install of the tarball: test_package does exactly that",
+    "make demo": "the README's own command: test_examples runs what it runs (tests/demo.py)",
+    "make test": "what CI runs: this test is part of it",
+    "export CM_ADDRESS": "the environment the test gives every command (the simulator's CM_* values)",
+}
+NEEDS_OTHER_COLLECTIONS = {"ansible.posix.json": "needs the ansible.posix collection, which the test virtualenv does not have"}
+
+# Ansible's own notices about the implicit localhost, not the collection's; every other warning fails.
+ANSIBLE_NOTICES = ("No inventory was parsed", "provided hosts list is empty")
+
+
+def blocks(page: str) -> List[Tuple[str, str]]:
+    """(language, text) of every code block of a Markdown or reStructuredText page."""
+    with open(os.path.join(ROOT, page)) as handle:
+        text = handle.read()
+    if page.endswith(".md"):
+        return [(lang or "text", body) for lang, body in re.findall(r"```(\w*)\n(.*?)```", text, re.S)]
+    found = []
+    for match in re.finditer(r"\.\. code-block:: (\w+)\n\n((?:(?: {4}.*)?\n)+)", text):
+        lines = [line[4:] for line in match.group(2).splitlines()]
+        found.append((match.group(1), "\n".join(lines).strip() + "\n"))
+    return found
+
+
+def shell_commands(text: str) -> List[str]:
+    joined = re.sub(r"\\\n\s*", " ", text)
+    return [line.split("  #")[0].strip() for line in joined.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def snippets(kind: str) -> List[Tuple[str, str]]:
+    out = []
+    for page in PAGES:
+        for index, (lang, body) in enumerate(blocks(page)):
+            if kind == "sh" and lang in ("sh", "bash", "shell"):
+                out += [("%s: %s" % (page, command[:60]), command) for command in shell_commands(body)]
+            if kind == "yaml" and lang == "yaml":
+                out.append(("%s block %d" % (page, index + 1), body))
+    return out
+
+
+def substituted(text: str, sim) -> str:
+    for example, real in (
+        ("cm.example.com", sim.address),
+        ("/etc/pki/cm-ca.pem", sim.ca_file),
+        ("{{ vault_cm_password }}", sim.password),
+        ("username: automation", "username: %s" % sim.username),
+    ):
+        text = text.replace(example, real)
+    return text
+
+
+def as_playbook(text: str) -> str:
+    """A pasted snippet as a runnable playbook: a playbook as is, tasks in a play, play keywords around a listing."""
+    data = yaml.safe_load(text)
+    if isinstance(data, list) and data and "hosts" in data[0]:
+        return yaml.safe_dump(data, sort_keys=False)
+    if isinstance(data, list):
+        return playbook(*data)
+    if isinstance(data, dict):  # play keywords, e.g. module_defaults: run a listing under them
+        return playbook(task("listing under these keywords", "ciphertrust.cckm.aws_sync_job_info"), **data)
+    raise AssertionError("not a playbook, tasks or play keywords: %r" % text[:80])
+
+
+def seed(sim) -> None:
+    """The demo's jobs, plus the filter values the docs use, each with a job that ends in a moment."""
+    seed_demo(sim, running_for=3.0)
+    now = time.time()
+    for cloud, values in (("aws", ["kms-prod", "kms-dr"]), ("azure", ["vault1", "vault2"])):
+        for value in values:
+            sim.add_job(cloud, filter_values=[value], created=now - 600)
+            sim.add_job(cloud, filter_values=[value], duration=3, starts_when_seen=True)
+
+
+def warnings_in(output: str) -> List[str]:
+    lines = [line for line in output.splitlines() if "WARNING" in line]
+    return [line for line in lines if not any(notice in line for notice in ANSIBLE_NOTICES)]
+
+
+def test_every_shell_command_is_run_or_exempt_with_a_reason():
+    commands = [command for _name, command in snippets("sh")]
+    assert len(commands) >= 8
+    unclassified = [c for c in commands if "ansible localhost" not in c and not any(c.startswith(prefix) for prefix in EXEMPT)]
+    assert not unclassified, "document how the test runs these, or why it cannot: %s" % unclassified
+
+
+RUNNABLE = [
+    (name, command)
+    for name, command in snippets("sh")
+    if "ansible localhost" in command and not any(needed in command for needed in NEEDS_OTHER_COLLECTIONS)
+]
+
+
+@pytest.mark.parametrize("name, command", RUNNABLE, ids=[name for name, _c in RUNNABLE])
+def test_shell_command_runs_against_the_simulator(sim, ansible, name, command):
+    seed(sim)
+    proc = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", substituted(command, sim)],
+        env=dict(ansible.env(), PATH=BIN + os.pathsep + os.environ.get("PATH", "")),
+        cwd=str(ansible.tmp),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-3000:]
+    assert "FAILED" not in output and warnings_in(output) == [], output[-3000:]
+    for secret in sim.secrets_issued():
+        assert secret not in output
+
+
+@pytest.mark.parametrize("name, text", snippets("yaml"), ids=[name for name, _t in snippets("yaml")])
+def test_yaml_snippet_runs_against_the_simulator(sim, ansible, name, text):
+    seed(sim)
+    run = ansible.playbook(as_playbook(substituted(text, sim)), timeout=180)
+    assert run.rc == 0, run.output[-3000:]
+    assert warnings_in(run.output) == [], run.output[-3000:]
+    assert run.records, "the snippet ran tasks"
