@@ -13,7 +13,7 @@ import pytest
 
 from tests.integration.conftest import ROOT
 
-SCENARIOS = ["1. wait one", "2. list 500 jobs", "3. module start-up", "4. fan-out, 3 hosts", "5. polling load"]
+SCENARIOS = ["1. wait one", "2. list 500 jobs", "3. module start-up", "4. fan-out, 3 hosts", "5. polling load", "6. lateness"]
 
 
 @pytest.mark.tools  # matplotlib is in the main virtualenv only
@@ -31,9 +31,16 @@ def test_quick_benchmark_run_writes_the_report(tmp_path):
     page = (tmp_path / "performance.md").read_text()
     for scenario in SCENARIOS:
         assert "| " + scenario in page, scenario
-    for measure in ("above the one-task floor, internal_poll_interval = 0.05", "vs a module returning the same result"):
+    for measure in (
+        "above the one-task floor, internal_poll_interval = 0.05",
+        "vs a module returning the same result",
+        "with summary_only vs the full listing",
+        "70 s job: lateness (s), after vs before",
+    ):
         assert measure in page, measure
     assert "**no**" not in page
+    lateness = [line for line in page.splitlines() if ": lateness (s), after vs before" in line]
+    assert len(lateness) == 3 and all(line.endswith("| yes |") for line in lateness), lateness
     for exact in ("| logins | 1 | 1 |  | == 1 | yes |", "| 1 request per poll | yes |", "| 1 per host | yes |"):
         assert exact in page, exact
     with open(os.path.join(str(tmp_path), "performance.png"), "rb") as image:

@@ -48,7 +48,13 @@ def spread(samples: List[Dict[str, Any]], key: str) -> Spread:
     return Spread.of([sample[key] for sample in samples])
 
 
-def figures(settings: Settings, waits: Dict[str, list], calls: Dict[str, list], load: Dict[str, list]) -> List[Dict[str, Any]]:
+def defaults_interval(load: Dict[str, list]) -> float:
+    return load["defaults"][0]["poll_interval"]
+
+
+def figures(
+    settings: Settings, waits: Dict[str, list], calls: Dict[str, list], load: Dict[str, list], lateness: Dict[str, list]
+) -> List[Dict[str, Any]]:
     """The table: one row per figure, with its baseline, ratio, target and verdict."""
     rows: List[Dict[str, Any]] = []
 
@@ -168,6 +174,7 @@ def figures(settings: Settings, waits: Dict[str, list], calls: Dict[str, list], 
         rss.high < 150,
     )
     row(listing, "requests", spread(info_all, "requests").show(digits=0), spread(bare, "requests").show(digits=0))
+    compare(listing, "wall (s) with summary_only vs the full listing", calls["info_summary"], info_all, "wall")
     startup = "3. module start-up (info returning 1 job)"
     compare(startup, "wall (s) vs ping", info_one, ping, "wall", 1.3)
     compare(startup, "CPU (s) vs ping", info_one, ping, "cpu")
@@ -186,6 +193,27 @@ def figures(settings: Settings, waits: Dict[str, list], calls: Dict[str, list], 
         all(s["logins"] == s["hosts"] for s in fan),
         timing=False,
     )
+
+    late = "6. lateness of a wait (job end -> wait sees it), default intervals"
+    for length in scenarios.LATENESS_JOBS:
+        before, after = lateness["before %g" % length], lateness["after %g" % length]
+        target = max(defaults_interval(load), length * 0.1)
+        row(
+            late,
+            "%g s job: lateness (s), after vs before" % length,
+            spread(after, "lateness").show(),
+            spread(before, "lateness").show(),
+            "",
+            "<= %g" % target,
+            spread(after, "lateness").high <= target + 1e-6,
+            timing=False,
+        )
+        row(
+            late,
+            "%g s job: requests per minute, after vs before" % length,
+            spread(after, "per_minute").show(digits=1),
+            spread(before, "per_minute").show(digits=1),
+        )
 
     defaults = load["defaults"][0]
     load_name = "5. polling load, %d-minute wait" % settings.load_minutes
@@ -224,12 +252,14 @@ def main(argv: Any = None) -> int:
         calls = scenarios.adhoc_calls(bench, settings.repeat, settings.listing_jobs, settings.server_page)
         print("5: polling load...", flush=True)
         load = scenarios.polling_load(bench, settings.repeat, settings.load_minutes)
+        print("6: lateness of a wait, before and after the tenth-of-the-time-waited cap...", flush=True)
+        lateness = scenarios.lateness(bench, settings.repeat)
         print("1 + 5: Ansible's floor for a %.0f s task, a uri loop in the background..." % settings.job_seconds, flush=True)
         idle = scenarios.idle_floor_and_uri_rate(bench, settings.repeat, settings.job_seconds, settings.uri_load_delay)
         waits["idle_floor"] = idle["idle_floor"]
         load["uri"] = idle["uri"]
 
-    rows = figures(settings, waits, calls, load)
+    rows = figures(settings, waits, calls, load, lateness)
     about = {
         "date": datetime.date.today().isoformat(),
         "ansible_core": _ansible_core_version(),

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from tests.integration.conftest import BIN, ROOT, Ansible
 from tests.perf.measure import Measured, run_tree
@@ -218,7 +218,7 @@ def wait_one_job(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, in
 
 def adhoc_calls(bench: Bench, repeat: int, jobs: int, server_page: int) -> Samples:
     """2 and 3: ping, an info call returning one job, one listing every job, and a bare requests loop."""
-    samples: Samples = {"ping": [], "info_one": [], "info_all": [], "carry": [], "bare": []}
+    samples: Samples = {"ping": [], "info_one": [], "info_all": [], "carry": [], "bare": [], "info_summary": []}
     canned = bench.workdir / "listing-result.json"
     bench.sim.reset()
     kept = bench.sim.max_limit
@@ -246,6 +246,11 @@ def adhoc_calls(bench: Bench, repeat: int, jobs: int, server_page: int) -> Sampl
                     "the listing returned %d jobs, %d distinct, of %d" % (len(found), len({j["id"] for j in found}), jobs)
                 )
             samples["info_all"].append(_cost(listing, requests=requests))
+
+            counted = bench.adhoc("ciphertrust.cckm.aws_sync_job_info", "summary_only=true")
+            if _adhoc_result(counted)["total"] != jobs or "sync_jobs" in _adhoc_result(counted):
+                raise RuntimeError("summary_only did not count the %d jobs without returning them" % jobs)
+            samples["info_summary"].append(_cost(counted))
 
             # Ansible's floor for this result: a module that only returns the same result, read from a file.
             if not canned.exists():
@@ -348,6 +353,70 @@ def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
             }
         )
 
+    return samples
+
+
+LATENESS_JOBS = (15.0, 70.0, 600.0)
+
+
+def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENESS_JOBS) -> Samples:
+    """How long after a job ends the wait sees it (lateness) and requests per minute, before and after 0.2.0.
+
+    The collection's own waiter, watch and client over real HTTPS on a virtual clock (as in 5), with the
+    module's default intervals; the job ends at ``length`` seconds of that clock. "before" is the same
+    wait with pauses that only grow (to 30 s), as before the tenth-of-the-time-waited cap.
+    """
+    sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
+
+    defaults = wait_argspec()
+    samples: Samples = {}
+    sim = bench.sim
+    for length in job_lengths:
+        for rule, share in (("before", 0.0), ("after", None)):
+            key = "%s %g" % (rule, length)
+            samples[key] = []
+            for _repetition in range(repeat):
+                sim.reset()
+                job = sim.add_job("aws", duration=10 * 3600)
+                virtual = VirtualClock()
+                client = CckmClient(
+                    "https://" + sim.address,
+                    Credentials(sim.username, sim.password),
+                    verify=sim.ca_file,
+                    clock=virtual.clock,
+                    sleep=virtual.sleep,
+                )
+                watch = IdWatch(client, JobQuery(CLOUDS["aws"], scope="keys", ids=[job.id]), [job.id])
+
+                def poll(job=job, virtual=virtual, watch=watch, length=length):
+                    if virtual.now >= length and job.duration > 3600:  # the job ends at ``length`` on the wait's clock
+                        job.duration = time.time() - job.created - 0.001
+                    return watch.poll()
+
+                outcome = wait_for_jobs(
+                    poll,
+                    3600.0,
+                    defaults["poll_interval"]["default"],
+                    defaults["max_poll_interval"]["default"],
+                    clock=virtual.clock,
+                    sleep=virtual.sleep,
+                    lateness_share=share,
+                )
+                if outcome.jobs[0]["state"] != "succeeded":
+                    raise RuntimeError("the %g s job did not end as planned: %s" % (length, outcome.jobs[0]["state"]))
+                samples[key].append(
+                    {
+                        "lateness": outcome.elapsed - length,
+                        "per_minute": sim.stats().get("get", 0) / (outcome.elapsed / 60.0),
+                        "polls": outcome.polls,
+                    }
+                )
     return samples
 
 
