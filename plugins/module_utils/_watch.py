@@ -24,9 +24,11 @@ Jobs = List[Dict[str, Any]]
 class JobReader(Protocol):
     """What the watches need of a client (``CckmClient`` has it; unit tests pass a small fake)."""
 
-    def get_job(self, path: str) -> Optional[Dict[str, Any]]: ...
+    def get_job(self, path: str) -> Optional[Dict[str, Any]]:
+        """One raw job by its path, or None when CM answers 404."""
 
-    def list_page(self, path: str, query: Dict[str, Any], skip: int, limit: int) -> Tuple[Jobs, int]: ...
+    def list_page(self, path: str, query: Dict[str, Any], skip: int, limit: int) -> Tuple[Jobs, int]:
+        """One listing request: the raw jobs of the page at ``skip`` and CM's ``total``."""
 
 
 def gone_error(query: JobQuery, job_id: str) -> CckmError:
