@@ -30,6 +30,7 @@ SECRET_OPTIONS = ("password", "refresh_token", "token")
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = True
+    module_name = "sync_job_wait"
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -57,8 +58,8 @@ class ActionModule(ActionBase):
             return None
         if self._connection.transport != "local":
             display.warning(
-                "sync_job_wait: progress_interval shows progress only when the module runs on the "
-                "controller (connection local, e.g. delegate_to: localhost); waiting without progress lines."
+                "%s: progress_interval shows progress only when the module runs on the "
+                "controller (connection local, e.g. delegate_to: localhost); waiting without progress lines." % self.module_name
             )
             return None
         return interval
@@ -96,16 +97,16 @@ class ActionModule(ActionBase):
             shutil.rmtree(workdir, ignore_errors=True)
         if "result" in outcome:
             return outcome["result"]
-        return {"failed": True, "msg": worker_failure(outcome.get("error"), args)}
+        return {"failed": True, "msg": worker_failure(outcome.get("error"), args, self.module_name)}
 
 
-def worker_failure(error, args):
+def worker_failure(error, args, module_name="sync_job_wait"):
     """The task's message when running the module raised: its type and text, any secret blanked."""
     if error is None:
-        return "sync_job_wait: running the module on the controller ended without a result or an error."
+        return "%s: running the module on the controller ended without a result or an error." % module_name
     text = " ".join(str(error).split()) or "(no message)"
     for option in SECRET_OPTIONS:
         secret = args.get(option)
         if isinstance(secret, str) and len(secret) >= 4:
             text = text.replace(secret, REDACTED)
-    return "sync_job_wait: running the module on the controller failed with %s: %s" % (type(error).__name__, text)
+    return "%s: running the module on the controller failed with %s: %s" % (module_name, type(error).__name__, text)

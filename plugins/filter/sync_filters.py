@@ -7,7 +7,7 @@ import json
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import FILTER_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import FILTER_OPTIONS, TARGET_OPTIONS
 
 EXAMPLE = 'a mapping such as {kms: [kms-prod]}, JSON text such as {"kms": ["kms-prod"]}, or text such as kms=kms-prod,kms-dr'
 
@@ -17,7 +17,7 @@ def _values(value):
     return [to_text(item).strip() for item in items if to_text(item).strip()]
 
 
-def _parse(answer):
+def _parse(answer, allowed):
     """(filters, error): the filters as a dict of lists, or the reason the answer is not one."""
     if answer is None or (isinstance(answer, str) and not answer.strip()):
         return {}, ""
@@ -36,12 +36,9 @@ def _parse(answer):
             answer = dict(word.split("=", 1) for word in words)
     if not isinstance(answer, dict):
         return {}, "must be %s, got a %s" % (EXAMPLE, type(answer).__name__)
-    unknown = sorted(set(answer) - set(FILTER_OPTIONS))
+    unknown = sorted(set(answer) - set(allowed))
     if unknown:
-        return {}, "has %s, which is not a scope filter; the filters are %s" % (
-            ", ".join(map(repr, unknown)),
-            ", ".join(FILTER_OPTIONS),
-        )
+        return {}, "has %s, which is not a scope filter; the filters are %s" % (", ".join(map(repr, unknown)), ", ".join(allowed))
     filters = {key: _values(value) for key, value in answer.items()}
     empty = sorted(key for key, values in filters.items() if not values)
     if empty:
@@ -49,9 +46,12 @@ def _parse(answer):
     return filters, ""
 
 
-def sync_filters(answer):
-    """``{"filters": {option: [values]}, "error": ""}``, or an empty ``filters`` and the ``error``."""
-    filters, error = _parse(answer)
+def sync_filters(answer, targets=False):
+    """``{"filters": {option: [values]}, "error": ""}``, or an empty ``filters`` and the ``error``.
+
+    ``targets``: read sync_job's targets (``regions`` and ``partitions`` too) instead of the wait's filters.
+    """
+    filters, error = _parse(answer, TARGET_OPTIONS if targets else FILTER_OPTIONS)
     return {"filters": filters, "error": error}
 
 

@@ -16,6 +16,10 @@ class Scope(NamedTuple):
 
     path: str
     """Path under ``/api`` that lists (GET), starts (POST) and holds jobs (``<path>/<id>``)."""
+    start_targets: str
+    """Field of the start body (``POST <path>``) that lists the targets, e.g. ``organization_ids`` for sfdc."""
+    backup: bool = False
+    """Whether a start takes ``take_cloud_key_backup`` (Azure keys)."""
 
 
 class Cloud(NamedTuple):
@@ -29,6 +33,12 @@ class Cloud(NamedTuple):
     """Module option (and query key) that filters jobs by what they synchronize, or None."""
     sortable: bool
     """Whether the API documents the ``sort`` query key."""
+    target_option: str
+    """Module option of ``sync_job`` that names what to synchronize (the filter option, or ``partitions`` for luna)."""
+    job_target_keys: Tuple[str, ...]
+    """Fields of a job that list its targets (Salesforce's example carries them under ``kms`` too)."""
+    regions: bool = False
+    """Whether a start also takes ``regions`` (AWS; none means every region)."""
 
     def scope(self, name: Optional[str]) -> Scope:
         return self.scopes[name or self.default_scope]
@@ -37,6 +47,7 @@ class Cloud(NamedTuple):
         return "%s/%s" % (self.scope(scope).path, job_id)
 
     def cancel_path(self, scope: Optional[str], job_id: str) -> str:
+        """``POST`` here cancels a running job."""
         return "%s/%s/cancel" % (self.scope(scope).path, job_id)
 
 
@@ -47,72 +58,91 @@ CLOUDS: Dict[str, Cloud] = {
         name="aws",
         title="AWS KMS",
         scopes={
-            "keys": Scope(_BASE + "/aws/synchronization-jobs"),
-            "custom_key_stores": Scope(_BASE + "/aws/custom-key-stores/synchronization-jobs"),
+            "keys": Scope(_BASE + "/aws/synchronization-jobs", "kms"),
+            "custom_key_stores": Scope(_BASE + "/aws/custom-key-stores/synchronization-jobs", "kms"),
         },
         default_scope="keys",
         filter_option="kms",
         sortable=False,
+        target_option="kms",
+        job_target_keys=("kms",),
+        regions=True,
     ),
     "azure": Cloud(
         name="azure",
         title="Azure Key Vault",
         scopes={
-            "keys": Scope(_BASE + "/azure/synchronization-jobs"),
-            "certificates": Scope(_BASE + "/azure/certificates/synchronization-jobs"),
-            "secrets": Scope(_BASE + "/azure/secrets/synchronization-jobs"),
+            "keys": Scope(_BASE + "/azure/synchronization-jobs", "key_vaults", backup=True),
+            "certificates": Scope(_BASE + "/azure/certificates/synchronization-jobs", "key_vaults"),
+            "secrets": Scope(_BASE + "/azure/secrets/synchronization-jobs", "key_vaults"),
         },
         default_scope="keys",
         filter_option="key_vaults",
         sortable=False,
+        target_option="key_vaults",
+        job_target_keys=("key_vaults",),
     ),
     "google": Cloud(
         name="google",
         title="Google Cloud KMS",
-        scopes={"keys": Scope(_BASE + "/google/synchronization-jobs")},
+        scopes={"keys": Scope(_BASE + "/google/synchronization-jobs", "key_rings")},
         default_scope="keys",
         filter_option="key_rings",
         sortable=True,
+        target_option="key_rings",
+        job_target_keys=("key_rings",),
     ),
     "oci": Cloud(
         name="oci",
         title="Oracle Cloud Infrastructure Vault",
-        scopes={"keys": Scope(_BASE + "/oci/synchronization-jobs")},
+        scopes={"keys": Scope(_BASE + "/oci/synchronization-jobs", "vaults")},
         default_scope="keys",
         filter_option="vaults",
         sortable=False,
+        target_option="vaults",
+        job_target_keys=("vaults",),
     ),
     "sap": Cloud(
         name="sap",
         title="SAP Data Custodian",
-        scopes={"keys": Scope(_BASE + "/sap/synchronization-jobs")},
+        scopes={"keys": Scope(_BASE + "/sap/synchronization-jobs", "groups")},
         default_scope="keys",
         filter_option="groups",
         sortable=False,
+        target_option="groups",
+        job_target_keys=("groups",),
     ),
     "sfdc": Cloud(
         name="sfdc",
         title="Salesforce",
         scopes={
-            "keys": Scope(_BASE + "/sfdc/keys/synchronization-jobs"),
-            "certificates": Scope(_BASE + "/sfdc/certificates/synchronization-jobs"),
+            "keys": Scope(_BASE + "/sfdc/keys/synchronization-jobs", "organization_ids"),
+            "certificates": Scope(_BASE + "/sfdc/certificates/synchronization-jobs", "organization_ids"),  # unconfirmed
         },
         default_scope="keys",
         filter_option="organizations",
         sortable=True,
+        target_option="organizations",
+        job_target_keys=("organizations", "kms"),
     ),
     "luna": Cloud(
         name="luna",
         title="Luna HSM",
-        scopes={"keys": Scope(_BASE + "/hsm/luna/synchronize")},
+        scopes={"keys": Scope(_BASE + "/hsm/luna/synchronize", "partitions")},  # targets unconfirmed
         default_scope="keys",
         filter_option=None,
         sortable=False,
+        target_option="partitions",
+        job_target_keys=("partitions",),
     ),
 }
 
 FILTER_OPTIONS: Tuple[str, ...] = tuple(sorted({c.filter_option for c in CLOUDS.values() if c.filter_option}))
 """Every scope filter option of every cloud, to tell a misplaced filter from a typo."""
+
+
+TARGET_OPTIONS: Tuple[str, ...] = tuple(sorted({c.target_option for c in CLOUDS.values()} | {"regions"}))
+"""Every option of sync_job that names what to synchronize, of every cloud."""
 
 
 def cloud_with_filter(option: str) -> Tuple[str, ...]:

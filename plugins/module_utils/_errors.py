@@ -38,6 +38,7 @@ class CckmError(Exception):
         retryable: bool = False,
         cm_message: Optional[str] = None,
         retry_after: Optional[float] = None,
+        timed_out: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -49,6 +50,8 @@ class CckmError(Exception):
         self.retryable = retryable
         self.cm_message = cm_message
         self.retry_after = retry_after
+        self.timed_out = timed_out
+        """The request reached CM but no answer came in time: CM may still be acting on it."""
 
     def reword(self, message: str) -> CckmError:
         """Replace the sentence the user reads, keeping the facts (status, CM code, request id)."""
@@ -216,6 +219,7 @@ def transport_error(method: str, url: str, exc: Exception, timeout: float) -> Cc
             "request_timeout if CM is slow." % (method, url, timeout),
             url=url,
             retryable=True,
+            timed_out=True,
         )
     text = str(reason)
     lowered = text.lower()

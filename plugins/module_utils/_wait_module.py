@@ -1,8 +1,9 @@
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Main of ``sync_job_wait``: validate, watch, wait, apply ``fail_on``, report.
+"""Options and main of ``sync_job_wait``: validate, watch, wait, apply ``fail_on``, report.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
+``sync_job`` with ``wait: true`` uses the same timing options and ``wait_and_report``.
 """
 
 from __future__ import annotations
@@ -34,13 +35,9 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wa
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
 
 
-def wait_argspec() -> Dict[str, Dict[str, Any]]:
-    """Options of ``sync_job_wait``: connection, what to watch, and how long and how often."""
-    spec = connection_argspec()
-    spec.update(
-        cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
-        scope={"type": "str"},
-        id={"type": "list", "elements": "str"},
+def timing_argspec() -> Dict[str, Dict[str, Any]]:
+    """How long and how often a wait polls, and what fails it: the same in sync_job_wait and sync_job."""
+    return dict(
         timeout={"type": "int", "default": 1800},
         poll_interval={"type": "float", "default": 2.0},
         max_poll_interval={"type": "float", "default": 30.0},
@@ -53,12 +50,24 @@ def wait_argspec() -> Dict[str, Dict[str, Any]]:
         progress_file={"type": "path"},
         progress_interval={"type": "float"},
     )
+
+
+def wait_argspec() -> Dict[str, Dict[str, Any]]:
+    """Options of ``sync_job_wait``: connection, what to watch, and how long and how often."""
+    spec = connection_argspec()
+    spec.update(
+        cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
+        scope={"type": "str"},
+        id={"type": "list", "elements": "str"},
+    )
+    spec.update(timing_argspec())
     for option in FILTER_OPTIONS:
         spec[option] = {"type": "list", "elements": "str", "no_log": False}
     return spec
 
 
-def _check_timing(params: Dict[str, Any]) -> None:
+def check_timing(params: Dict[str, Any]) -> None:
+    """The timing options, checked before any request."""
     if params["timeout"] < 0:
         raise CckmInputError("timeout", "must be 0 or more seconds, got %d." % params["timeout"])
     if params["poll_interval"] <= 0:
@@ -79,13 +88,19 @@ def _check_timing(params: Dict[str, Any]) -> None:
             raise CckmInputError("progress_file", "%r is not in a writable directory." % progress_file)
 
 
-def _query(params: Dict[str, Any]) -> JobQuery:
-    cloud: Cloud = CLOUDS[params["cloud"]]
-    scope = params.get("scope") or cloud.default_scope
+def checked_scope(cloud: Cloud, scope: Optional[str]) -> str:
+    """``scope`` (or the cloud's default), refused by name when the cloud has no such scope."""
+    scope = scope or cloud.default_scope
     if scope not in cloud.scopes:
         raise CckmInputError(
             "scope", "%r is not a scope of %s; choose one of: %s." % (scope, cloud.name, ", ".join(sorted(cloud.scopes)))
         )
+    return scope
+
+
+def _query(params: Dict[str, Any]) -> JobQuery:
+    cloud: Cloud = CLOUDS[params["cloud"]]
+    scope = checked_scope(cloud, params.get("scope"))
     values = None
     for option in FILTER_OPTIONS:
         if params.get(option) is None:
@@ -160,31 +175,39 @@ def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
 def run_wait_module() -> None:
     module = new_module(wait_argspec())
     params = module.params
-    progress_file: Optional[str] = params.get("progress_file")
     try:
-        _check_timing(params)
+        check_timing(params)
         query = _query(params)
         client = client_from_module(module, give_up_after=params["timeout"])  # retries inside a poll end with the wait
-        watch = IdWatch(client, query, query.ids) if query.ids else FilterWatch(client, query)
+    except CckmError as error:
+        fail_from_error(module, error)
+    watch = IdWatch(client, query, query.ids) if query.ids else FilterWatch(client, query)
+    wait_and_report(module, watch, query, params, params["fail_on"], changed=False)
 
-        def on_poll(jobs, elapsed, polls, last_error):
-            if progress_file:
-                _write_progress(progress_file, Progress.of(jobs, elapsed, polls, last_error))
 
+def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, Any], fail_on: List[str], **extra: Any) -> None:
+    """Wait with ``watch``, then exit or fail the module with the wait's result plus ``extra``."""
+    progress_file: Optional[str] = params.get("progress_file")
+
+    def on_poll(jobs, elapsed, polls, last_error):
+        if progress_file:
+            _write_progress(progress_file, Progress.of(jobs, elapsed, polls, last_error))
+
+    try:
         outcome = wait_for_jobs(
             watch.poll, params["timeout"], params["poll_interval"], params["max_poll_interval"], on_poll=on_poll
         )
     except CckmError as error:
-        fail_from_error(module, error)
+        fail_from_error(module, error, **extra)
     jobs = outcome.jobs
-    result: Dict[str, Any] = {
-        "changed": False,
-        "sync_jobs": jobs,
-        "summary": summarize_states(jobs),
-        "elapsed": round(outcome.elapsed, 2),
-        "polls": outcome.polls,
-        "timed_out": outcome.timed_out,
-    }
+    result: Dict[str, Any] = dict(
+        extra,
+        sync_jobs=jobs,
+        summary=summarize_states(jobs),
+        elapsed=round(outcome.elapsed, 2),
+        polls=outcome.polls,
+        timed_out=outcome.timed_out,
+    )
     if outcome.last_error:
         result["last_error"] = outcome.last_error.message
     for warning in unknown_status_warnings(jobs):
@@ -207,7 +230,7 @@ def run_wait_module() -> None:
         if outcome.last_error:
             message += " Last error: %s" % outcome.last_error.message
         module.fail_json(msg=message, **result)
-    failed = [job for job in jobs if job["state"] in params["fail_on"]]
+    failed = [job for job in jobs if job["state"] in fail_on]
     if failed:
         module.fail_json(msg=_stale_failure_message(query, failed[0]) if nothing_ran else _failure_message(failed), **result)
     module.exit_json(**result)

@@ -18,6 +18,7 @@ import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job_module import sync_job_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
 from tests.integration.helpers import ROOT
 
@@ -107,8 +108,37 @@ def wait_cases() -> List[Case]:
     return cases
 
 
+def sync_job_cases() -> List[Case]:
+    base = {"cloud": "aws", "kms": ["kms-prod"]}
+    cases = generated_cases(sync_job_argspec(), base)
+    cases += [
+        ("cloud missing", {"kms": ["x"]}, "cloud"),
+        ("neither targets nor synchronize_all", {"cloud": "aws"}, "kms"),
+        ("targets and synchronize_all", dict(base, synchronize_all=True), "kms"),
+        ("target of another cloud", {"cloud": "azure", "kms": ["x"]}, "kms"),
+        ("organizations for luna", {"cloud": "luna", "organizations": ["x"]}, "organizations"),
+        ("regions outside aws", {"cloud": "google", "key_rings": ["r"], "regions": ["x"]}, "regions"),
+        (
+            "take_cloud_key_backup outside azure keys",
+            {"cloud": "azure", "scope": "secrets", "key_vaults": ["v"], "take_cloud_key_backup": True},
+            "take_cloud_key_backup",
+        ),
+        ("empty target value", {"cloud": "aws", "kms": [""]}, "kms"),
+        ("scope of another cloud", dict(base, scope="secrets"), "scope"),
+        ("id with state started", dict(base, id=["abc"]), "id"),
+        ("cancel with nothing to cancel", {"cloud": "aws", "state": "cancelled"}, "id"),
+        ("cancel with an empty id list", {"cloud": "aws", "state": "cancelled", "id": []}, "id"),
+        ("cancel with ids and targets", {"cloud": "aws", "state": "cancelled", "id": ["abc"], "kms": ["x"]}, "id"),
+        ("cancel with an id with ../", {"cloud": "aws", "state": "cancelled", "id": ["../../v1/auth/tokens"]}, "id"),
+        ("negative timeout", dict(base, timeout=-1), "timeout"),
+        ("max_poll_interval below poll_interval", dict(base, poll_interval=10, max_poll_interval=5), "max_poll_interval"),
+    ]
+    return cases
+
+
 MODULES = {"%s_sync_job_info" % name: info_cases(name) for name in sorted(CLOUDS)}
 MODULES["sync_job_wait"] = wait_cases()
+MODULES["sync_job"] = sync_job_cases()
 
 PLAYBOOK = """
 - hosts: localhost

@@ -1,6 +1,7 @@
 """The wait_for_sync role end to end: progress lines, summary, wait_for_sync_result and set_stats."""
 
 import re
+import time
 
 import pytest
 
@@ -106,3 +107,50 @@ def test_role_in_check_mode(sim, ansible):
 def test_ansible_doc_renders_the_role(ansible):
     proc = ansible.command("ansible-doc", "-t", "role", "ciphertrust.cckm.wait_for_sync")
     assert proc.returncode == 0 and "wait_for_sync_progress_interval" in proc.stdout, proc.stderr
+
+
+def test_role_starts_the_sync_first_then_waits_for_that_job(sim, ansible):
+    sim.starting.duration = 2.0
+    older = sim.add_job("aws", filter_values=["kms-prod"], outcome="failed", created=time.time() - 600)
+    run = ansible.playbook(
+        role_playbook(
+            wait_for_sync_cloud="aws",
+            wait_for_sync_start="true",
+            wait_for_sync_filters="kms=kms-prod regions=us-east-1",
+            wait_for_sync_poll_interval="0.5",
+        )
+    )
+    assert run.rc == 0, run.output
+    assert sim.start_bodies == [
+        {"path": "/api/v1/cckm/aws/synchronization-jobs", "body": {"kms": ["kms-prod"], "regions": ["us-east-1"]}}
+    ]
+    result = run.result("show result")["wait_for_sync_result"]
+    assert result["started"] is True and result["reused"] is False
+    assert [j["state"] for j in result["sync_jobs"]] == ["succeeded"] and result["sync_jobs"][0]["id"] != older.id
+
+
+def test_role_reuses_a_running_sync_and_in_check_mode_starts_nothing(sim, ansible):
+    running = sim.add_job("azure", filter_values=[], duration=3, starts_when_seen=True)
+    run = ansible.playbook(
+        role_playbook(
+            wait_for_sync_cloud="azure",
+            wait_for_sync_start=True,
+            wait_for_sync_synchronize_all=True,
+            wait_for_sync_poll_interval=0.5,
+        )
+    )
+    assert run.rc == 0, run.output
+    result = run.result("show result")["wait_for_sync_result"]
+    assert result["reused"] is True and [j["id"] for j in result["sync_jobs"]] == [running.id]
+    check = ansible.playbook(
+        role_playbook(wait_for_sync_cloud="google", wait_for_sync_start=True, wait_for_sync_filters={"key_rings": ["r1"]}),
+        "--check",
+    )
+    assert check.rc == 0, check.output
+    assert sim.start_bodies == []
+
+
+def test_role_start_without_targets_is_refused_by_name(sim, ansible):
+    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_start=True))
+    assert run.rc == 2 and "wait_for_sync_start is true: give the targets to synchronize in wait_for_sync_filters" in run.output
+    assert sim.stats().get("requests", 0) == 0

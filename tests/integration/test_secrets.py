@@ -44,6 +44,21 @@ EVERYTHING = """
         poll_interval: 0.5
       ignore_errors: true
 
+    - name: start and wait
+      ciphertrust.cckm.sync_job:
+        cloud: oci
+        vaults: [vault-secret-scan]
+        wait: true
+        poll_interval: 0.5
+        max_poll_interval: 0.5
+        progress_interval: 1
+
+    - name: cancel
+      ciphertrust.cckm.sync_job:
+        cloud: sap
+        state: cancelled
+        id: ["%(cancel_job)s"]
+
     - name: wrong password
       ciphertrust.cckm.google_sync_job_info:
         password: "%(wrong)s"
@@ -86,8 +101,8 @@ INFO_TASK = "".join(
     for name, scope in INFO_SCOPES.items()
 )
 
-# Module runs in EVERYTHING that log in with the password: an info call per cloud, 2 waits, 2 roles.
-PASSWORD_RUNS = len(CLOUDS) + 4
+# Module runs in EVERYTHING that log in with the password: an info call per cloud, 2 waits, 2 sync_job, 2 roles.
+PASSWORD_RUNS = len(CLOUDS) + 6
 
 
 def prepare(sim, folder):
@@ -99,12 +114,16 @@ def prepare(sim, folder):
     sim.revoke_refresh_tokens()
     long_job = sim.add_job("aws", "custom_key_stores", duration=6, starts_when_seen=True).id  # no info call lists it
     failed_job = sim.add_job("azure", duration=0, outcome="failed").id
+    cancel_job = sim.add_job("sap", duration=600, created=time.time() - 120).id
+    sim.starting.duration = 2.0
+    sim.starting.cancel_settle = 0.0  # stopped before the role that succeeds watches sap
     sim.inject("expire_tokens", match="list", after=3)  # one forced renewal on a 401 too
     (folder / "info_task.yml").write_text(INFO_TASK)
     text = EVERYTHING % {
         "clouds": "[%s]" % ", ".join(INFO_SCOPES),
         "long_job": long_job,
         "failed_job": failed_job,
+        "cancel_job": cancel_job,
         "wrong": WRONG_PASSWORD,
         "revoked": revoked,
     }

@@ -12,7 +12,7 @@ from typing import Any, Dict, Optional, Tuple
 KINDS: Dict[str, str] = {
     "status": "answer HTTP ``status`` with a CM error body (``retry_after`` sets Retry-After)",
     "reset": "reset the TCP connection (RST) without answering",
-    "drop": "close the connection without answering",
+    "drop": "close the connection without answering (with ``acts_first``: after CM did the work, e.g. started a job)",
     "slow": "wait ``delay`` seconds, then answer normally",
     "invalid_json": "answer 200 with a truncated JSON body",
     "html": "answer ``status`` with an HTML error page, as a proxy does",
@@ -33,6 +33,8 @@ OPTIONS: Dict[str, Tuple[str, ...]] = {
     "html": ("status",),
     "slow": ("delay",),
     "outage": ("downtime",),
+    "drop": ("acts_first",),
+    "reset": ("acts_first",),
 }
 
 
@@ -49,6 +51,7 @@ class Fault:
         retry_after: Optional[str] = None,
         delay: float = 0.0,
         downtime: float = 10.0,
+        acts_first: bool = False,
         **unknown: Any,
     ) -> None:
         if kind not in KINDS:
@@ -61,6 +64,7 @@ class Fault:
             raise ValueError("fault %r takes no option %s" % (kind, ", ".join(sorted(unknown))))
         given = {"status": status != 503, "retry_after": retry_after is not None, "delay": delay != 0.0}
         given["downtime"] = downtime != 10.0
+        given["acts_first"] = acts_first
         stray = [name for name, set_ in given.items() if set_ and name not in OPTIONS.get(kind, ())]
         if stray:
             raise ValueError("fault %r does not use %s" % (kind, ", ".join(stray)))
@@ -74,6 +78,7 @@ class Fault:
         self.retry_after = retry_after
         self.delay = delay
         self.downtime = downtime
+        self.acts_first = acts_first
 
     def applies(self, request_kind: str) -> bool:
         """Whether this fault is aimed at a request of ``request_kind`` (and has uses left)."""

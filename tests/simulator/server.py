@@ -26,7 +26,38 @@ from tests.simulator.store import JobStore, SimJob
 
 LOGIN_PATH = "/api/v1/auth/tokens"
 DEFAULT_PAGE = 10
-SORTABLE = ("google", "sfdc")  # the clouds whose API pages document ``sort``
+SORTABLE = ("google", "sfdc")
+# The start body's target field per family, from the vendor's API pages (sfdc certificates and luna unconfirmed).
+START_TARGETS = {
+    "aws/keys": "kms",
+    "aws/custom_key_stores": "kms",
+    "azure/keys": "key_vaults",
+    "azure/certificates": "key_vaults",
+    "azure/secrets": "key_vaults",
+    "google/keys": "key_rings",
+    "oci/keys": "vaults",
+    "sap/keys": "groups",
+    "sfdc/keys": "organization_ids",
+    "sfdc/certificates": "organization_ids",
+    "luna/keys": "partitions",
+}
+
+
+class Starting:
+    """How CM answers starts and cancels; each undocumented answer can be played (tests set these)."""
+
+    def __init__(self) -> None:
+        self.status = 201  # the POST's answer: 200 or 201
+        self.duration = 5.0  # seconds a started job runs
+        self.outcome = "completed"
+        self.refuse_status = 409  # a start while a job of the scope runs: 409, 400 or 422 (0: allowed)
+        self.refuse_code = 9
+        self.cancel_settle = 1.0  # a cancelled job stays in progress (abort: true) this long
+        self.cancel_finished_status = 400  # cancelling a finished job
+        self.sfdc_job_key = "organizations"  # where a Salesforce job lists its targets ("kms" in the vendor's example)
+
+
+# the clouds whose API pages document ``sort``
 SORT_PROPERTIES = ("id", "createdAt", "updatedAt", "completed_at", "overall_status", "cloud")
 
 
@@ -85,6 +116,8 @@ class Simulator:
         self.counters: collections.Counter = collections.Counter()
         self.requests_log: List[Dict[str, Any]] = []
         self.page_hook = None  # callable(path, skip) run before each listing page (tests move data between pages)
+        self.starting = Starting()
+        self.start_bodies: List[Dict[str, Any]] = []  # every start request's path and body, in order
         self._tmp = tempfile.TemporaryDirectory(prefix="cm-sim-", dir=workdir)
         self.ca = trustme.CA()
         self.cert = self.ca.issue_cert(*(cert_names or ["127.0.0.1", "localhost"]))
@@ -179,6 +212,8 @@ class Simulator:
             self.refresh_tokens.clear()
             self.page_hook = None
             self.status_filter = "exact"
+            self.starting = Starting()
+            self.start_bodies.clear()
 
     def inject(self, kind: str, **kwargs: Any) -> Fault:
         fault = Fault(kind, **kwargs)
@@ -359,12 +394,19 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return None
 
-    def _apply_fault(self, request_kind: str) -> bool:
-        """Misbehave if a fault matches; True when the request was consumed by it."""
+    def _apply_fault(self, request_kind: str, act: Any = None) -> bool:
+        """Misbehave if a fault matches; True when the request was consumed by it.
+
+        ``act`` answers the request: a fault with ``acts_first`` runs it (CM does the work) and then
+        loses the answer, as a connection dropped after CM acted does.
+        """
         fault = self.sim.take_fault(request_kind)
         if fault is None:
             return False
         self.sim.count("fault_" + fault.kind)
+        if fault.acts_first and act is not None:
+            self.wfile = _Sink()
+            act()
         return _FAULT_ACTIONS[fault.kind](self, fault)
 
     # Each fault action returns True when it answered (or hung up), False to let the request go on.
@@ -431,8 +473,11 @@ class _Handler(BaseHTTPRequestHandler):
         route = _route(path)
         target = route[2] if route else None
         request_kind = "list" if method == "GET" and target == "list" else "get" if method == "GET" and route else "other"
-        if self._apply_fault(request_kind):
+        if self._apply_fault(request_kind, act=lambda: self._answer(method, route, query)):
             return
+        self._answer(method, route, query)
+
+    def _answer(self, method: str, route: Any, query: Dict[str, List[str]]) -> None:
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or not self.sim.jwt_valid(auth[7:]):
             self.sim.count("unauthorized")
@@ -504,18 +549,45 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, job.render(time.time()))
 
     def _start(self, family: Family, _job_id: None, _query: Any) -> None:
-        body = self._read_json() or {}
+        """Start a job as CM does: refused while one runs in the scope, else running ``start_duration`` seconds."""
+        body = self.body if isinstance(self.body, dict) else {}
+        starting = self.sim.starting
+        now = time.time()
+        with self.sim.lock:
+            self.sim.start_bodies.append({"path": family.path, "body": body})
+        self.sim.count("start_requests")
+        running = [job for job in self.sim.store.query(family.path, {}, now) if not job.finished(now)]
+        if running and starting.refuse_status:
+            self.sim.count("start_refused")
+            message = "Synchronization job %s is already in progress; try again once it has finished" % running[0].id
+            return self._send(starting.refuse_status, _error_body(starting.refuse_code, "NCERRConflict", message))
+        targets = body.get(START_TARGETS[family.key]) or []
+        fields = {key: body[key] for key in ("regions", "synchronize_all", "take_cloud_key_backup") if key in body}
+        target_key = starting.sfdc_job_key if family.cloud == "sfdc" else (family.filter_key or "partitions")
+        job = self.sim.store.add(
+            SimJob(
+                family,
+                filter_values=targets,
+                duration=starting.duration,
+                outcome=starting.outcome,
+                fields=fields,
+                target_key=target_key,
+            )
+        )
         self.sim.count("start")
-        values = body.get(family.filter_key) if family.filter_key else None
-        job = self.sim.store.add(SimJob(family, filter_values=values or [], duration=float(body.get("duration", 5))))
-        self._send(201, job.render(time.time()))
+        self._send(starting.status, job.render(time.time()))
 
     def _cancel(self, family: Family, job_id: str, _query: Any) -> None:
-        self.sim.count("cancel")
+        self.sim.count("cancel_requests")
         job = self.sim.store.get(family.path, job_id)
+        now = time.time()
         if job is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
-        job.cancel(time.time())
+        if job.finished(now):
+            message = "Synchronization job %s is not in progress and cannot be cancelled" % job_id
+            return self._send(self.sim.starting.cancel_finished_status, _error_body(7, "NCERRInvalidParamValue", message))
+        job.cancel(now, settle=self.sim.starting.cancel_settle)
+        self.sim.count("cancel")
         self._send(200, job.render(time.time()))
 
     # -- control API for standalone use (benchmarks, demo) ----------------------------------------
@@ -554,6 +626,9 @@ class _Sink:
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 

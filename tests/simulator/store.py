@@ -35,6 +35,8 @@ class SimJob:
         targets: Iterable[str] = (),
         job_id: Optional[str] = None,
         starts_when_seen: bool = False,
+        fields: Optional[Dict[str, Any]] = None,
+        target_key: Optional[str] = None,
     ) -> None:
         if outcome not in OUTCOMES:
             raise ValueError("outcome must be one of %s" % (OUTCOMES,))
@@ -50,6 +52,9 @@ class SimJob:
         self.created = time.time() if created is None else created
         self.targets = list(targets) or ["%s-target-1" % family.cloud]
         self.cancelled_at: Optional[float] = None
+        self.cancel_settle = 0.0  # seconds a cancelled job stays in progress (abort: true) before it stops
+        self.fields = dict(fields or {})  # more fields the job carries (regions, synchronize_all, ...)
+        self.target_key = target_key or self.filter_key  # where the job lists its targets
         # Tests that must catch a job mid-run: its duration counts from the first time a client reads it.
         self.starts_when_seen = starts_when_seen
         self.seen_at: Optional[float] = None
@@ -61,18 +66,24 @@ class SimJob:
             return float("inf") if self.seen_at is None else self.seen_at + self.duration
         return self.created + self.duration
 
-    def cancel(self, now: float) -> None:
-        if now < self.ends_at and self.cancelled_at is None:
+    def cancel(self, now: float, settle: float = 0.0) -> None:
+        """Mark it aborted; it stops ``settle`` seconds later (CM finishes what it was doing)."""
+        if not self.finished(now) and self.cancelled_at is None:
             self.cancelled_at = now
+            self.cancel_settle = settle
+
+    @property
+    def stops_at(self) -> float:
+        return self.ends_at if self.cancelled_at is None else min(self.ends_at, self.cancelled_at + self.cancel_settle)
 
     def finished(self, now: float) -> bool:
-        return self.cancelled_at is not None or now >= self.ends_at
+        return now >= self.stops_at
 
     def overall_status(self, now: float) -> str:
+        if not self.finished(now):
+            return self.spelling
         if self.cancelled_at is not None:
             return "completed"
-        if now < self.ends_at:
-            return self.spelling
         return {"partial": "completed", "cancelled_completed": "completed", "weird": "paused"}.get(self.outcome, self.outcome)
 
     def render(self, now: float) -> Dict[str, Any]:
@@ -82,7 +93,7 @@ class SimJob:
             return self._render(now)
         # A finished job no longer changes unless a test edits it: render it once (fast 10,000-job listings).
         key = (self.outcome, self.spelling, tuple(self.filter_values), tuple(self.targets))
-        key += (self.cancelled_at, self.ends_at, self.created)
+        key += (self.cancelled_at, self.ends_at, self.created, self.cancel_settle)
         if self._final is None or self._final[0] != key:
             self._final = (key, self._render(now))
         return self._final[1]
@@ -90,7 +101,7 @@ class SimJob:
     def _render(self, now: float) -> Dict[str, Any]:
         status = self.overall_status(now)
         finished = self.finished(now)
-        end = self.cancelled_at if self.cancelled_at is not None else self.ends_at
+        end = self.stops_at
         if not finished:
             detailed = {t: self.spelling for t in self.targets}
         elif self.outcome == "partial":
@@ -117,8 +128,9 @@ class SimJob:
         }
         if finished:
             job["completed_at"] = iso(end)
-        if self.filter_key:
-            job[self.filter_key] = list(self.filter_values)
+        if self.target_key:
+            job[self.target_key] = list(self.filter_values)
+        job.update(self.fields)
         return job
 
 

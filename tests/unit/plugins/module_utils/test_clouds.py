@@ -7,7 +7,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
 from tests.simulator.families import FAMILIES
 
@@ -70,10 +70,12 @@ def test_the_role_offers_every_cloud_and_passes_every_scope_filter():
     with open(os.path.join(ROOT, "roles", "wait_for_sync", "tasks", "main.yml")) as handle:
         text = handle.read()
     tasks = yaml.safe_load(text)
-    waits = [t for block in tasks for t in block.get("block", [block]) if "ciphertrust.cckm.sync_job_wait" in t]
-    assert len(waits) == 1
-    passed = set(waits[0]["ciphertrust.cckm.sync_job_wait"])
-    assert set(FILTER_OPTIONS) <= passed, "the role passes every cloud's scope filter to the wait"
+    every = [t for block in tasks for t in block.get("block", [block])]
+    waits = [t["ciphertrust.cckm.sync_job_wait"] for t in every if "ciphertrust.cckm.sync_job_wait" in t]
+    starts = [t["ciphertrust.cckm.sync_job"] for t in every if "ciphertrust.cckm.sync_job" in t]
+    assert len(waits) == 1 and len(starts) == 1
+    assert set(FILTER_OPTIONS) <= set(waits[0]), "the role passes every cloud's scope filter to the wait"
+    assert set(TARGET_OPTIONS) <= set(starts[0]), "the role passes every cloud's targets to the start"
     assert "ciphertrust.cckm.sync_filters" in text, (
         "the role reads its filters with the filter plugin, which knows FILTER_OPTIONS"
     )

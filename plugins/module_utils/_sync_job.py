@@ -1,0 +1,220 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Starting and cancelling synchronization jobs without ever starting two from one request.
+
+Internal to ciphertrust.cckm: not a public API, may change without notice.
+
+A start first lists the running jobs of the scope and reuses one that covers the request. A POST
+is never sent again blindly: after a lost answer or a server error the running jobs are listed
+first, and a new job that covers the request is adopted (CM started it) before any retry. A
+refusal (CM answers a 4xx because a sync is running; its status and words are undocumented) is
+also answered by listing: a covering job is reused, another running job is named.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, IN_PROGRESS, normalize_job
+
+Job = Dict[str, Any]
+START_ATTEMPTS = 3
+"""POSTs one start may send, each after looking at CM's state (the first needs no look beyond the reuse check)."""
+RETRY_PAUSES = (1.0, 3.0)
+
+
+class StartRequest(NamedTuple):
+    """What to synchronize: targets (or all of them) in one cloud's scope."""
+
+    cloud: Cloud
+    scope: str
+    targets: List[str]
+    regions: List[str]
+    synchronize_all: bool
+    take_cloud_key_backup: Optional[bool] = None
+
+    @property
+    def path(self) -> str:
+        return self.cloud.scope(self.scope).path
+
+    def body(self) -> Dict[str, Any]:
+        """The start body, under the names the API wants (``organization_ids`` for Salesforce)."""
+        body: Dict[str, Any] = (
+            {"synchronize_all": True} if self.synchronize_all else {self.cloud.scope(self.scope).start_targets: self.targets}
+        )
+        if self.regions:
+            body["regions"] = self.regions
+        if self.take_cloud_key_backup is not None:
+            body["take_cloud_key_backup"] = self.take_cloud_key_backup
+        return body
+
+    def describe(self) -> str:
+        what = (
+            "every %s" % self.cloud.target_option
+            if self.synchronize_all
+            else "%s=%s" % (self.cloud.target_option, ",".join(self.targets))
+        )
+        if self.regions:
+            what += " regions=%s" % ",".join(self.regions)
+        return "%s %s synchronization of %s" % (self.cloud.name, self.scope, what)
+
+
+class StartOutcome(NamedTuple):
+    job: Optional[Job]
+    """The started or reused job (normalized); None in check mode when a job would be started."""
+    changed: bool
+    reused: bool
+    posts: int
+
+
+def job_targets(cloud: Cloud, job: Job) -> List[str]:
+    """What a job synchronizes, read from every field that may list it; empty means everything."""
+    targets: List[str] = []
+    for key in cloud.job_target_keys:
+        values = job.get(key)
+        if isinstance(values, list):
+            targets += [str(value) for value in values]
+    return targets
+
+
+def synchronizes_all(cloud: Cloud, job: Job) -> bool:
+    return job.get("synchronize_all") is True or not job_targets(cloud, job)
+
+
+def covers(job: Job, request: StartRequest) -> bool:
+    """Whether a running job already does what ``request`` asks (a job of everything covers any request)."""
+    cloud = request.cloud
+    if not synchronizes_all(cloud, job):
+        if request.synchronize_all or not set(request.targets) <= set(job_targets(cloud, job)):
+            return False
+    job_regions = job.get("regions") or []  # none: every region
+    return not job_regions or (bool(request.regions) and set(request.regions) <= set(job_regions))
+
+
+def running_jobs(client: Any, cloud: Cloud, scope: str, filter_values: Optional[List[str]] = None) -> List[Job]:
+    """The jobs of the scope in progress now (normalized), newest first."""
+    jobs, _total = find_jobs(client, JobQuery(cloud, scope=scope, filter_values=filter_values, overall_status=IN_PROGRESS))
+    return [job for job in jobs if job["state"] == IN_PROGRESS]
+
+
+def describe_job(cloud: Cloud, job: Job) -> str:
+    targets = job_targets(cloud, job)
+    return "%s (%s, started %s)" % (
+        job.get("id"),
+        "%s=%s" % (cloud.target_option, ",".join(targets)) if targets else "every %s" % cloud.target_option,
+        job.get("createdAt", "at an unknown time"),
+    )
+
+
+def start_or_reuse(
+    client: Any,
+    request: StartRequest,
+    reuse_running: bool = True,
+    check_mode: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> StartOutcome:
+    """Reuse a running job that covers ``request``, or start one: at most one job, whatever CM answers."""
+    running = running_jobs(client, request.cloud, request.scope)
+    covering = [job for job in running if covers(job, request)]
+    if reuse_running and covering:
+        return StartOutcome(covering[0], changed=False, reused=True, posts=0)
+    if check_mode:
+        return StartOutcome(None, changed=True, reused=False, posts=0)
+    known = {job["id"] for job in running}
+    last_error: Optional[CckmError] = None
+    for attempt in range(START_ATTEMPTS):
+        if attempt:
+            sleep(RETRY_PAUSES[min(attempt - 1, len(RETRY_PAUSES) - 1)])
+        try:
+            answer = client.post(request.path, request.body())
+        except CckmError as error:
+            if error.status in (401, 403):  # refused for who we are: nothing started, nothing to look for
+                raise
+            last_error = error
+            if error.timed_out:  # CM got the request and may still be starting the job: give it time first
+                sleep(min(2 * float(getattr(client, "request_timeout", 30.0)), 60.0))
+            now_running = running_jobs(client, request.cloud, request.scope)
+            if error.retryable or (error.status is not None and error.status >= 500):
+                started = [job for job in now_running if job["id"] not in known and covers(job, request)]
+                if started:  # the POST reached CM and started the job; only its answer was lost
+                    return StartOutcome(started[0], changed=True, reused=False, posts=attempt + 1)
+                continue  # nothing started: sending again cannot make a second job
+            covering = [job for job in now_running if covers(job, request)]
+            if reuse_running and covering:  # refused because a job that does it runs (started meanwhile)
+                return StartOutcome(covering[0], changed=False, reused=True, posts=attempt + 1)
+            raise refused(error, request, now_running, covering) from None
+        if isinstance(answer, dict) and answer.get("id"):
+            return StartOutcome(normalize_job(answer), changed=True, reused=False, posts=attempt + 1)
+        now_running = running_jobs(client, request.cloud, request.scope)  # a 2xx without the job: find it
+        started = [job for job in now_running if job["id"] not in known and covers(job, request)]
+        if started:
+            return StartOutcome(started[0], changed=True, reused=False, posts=attempt + 1)
+        raise CckmError(
+            "CipherTrust Manager accepted the start of the %s (POST %s) but answered no job, and no new job runs "
+            "there; list the jobs with the cloud's info module." % (request.describe(), request.path)
+        )
+    assert last_error is not None
+    raise last_error.reword(
+        "%s Gave up after %d POSTs; before each retry the running jobs were listed and none had been started, "
+        "so no job runs for this request." % (last_error.message.rstrip(".") + ".", START_ATTEMPTS)
+    )
+
+
+def refused(error: CckmError, request: StartRequest, running: List[Job], covering: List[Job]) -> CckmError:
+    """CM's 4xx answer to a start, explained by the running jobs when there are any."""
+    if not running:
+        return error
+    names = "; ".join(describe_job(request.cloud, job) for job in running[:3])
+    if covering:
+        hint = "set reuse_running: true to return it instead, or wait for it"
+    else:
+        hint = "wait for it (sync_job_wait with cloud=%s scope=%s id=%s) and start again" % (
+            request.cloud.name,
+            request.scope,
+            running[0]["id"],
+        )
+    return error.reword(
+        "CipherTrust Manager refused to start the %s (HTTP %s%s) while a synchronization runs: %s. To go on, %s."
+        % (request.describe(), error.status, error.cm_reason(), names, hint)
+    )
+
+
+def cancel(client: Any, cloud: Cloud, scope: str, jobs: List[Job], check_mode: bool = False) -> Tuple[List[Job], List[str]]:
+    """Cancel the running ones of ``jobs`` (normalized): their latest state, and the ids cancelled now."""
+    latest: List[Job] = []
+    cancelled: List[str] = []
+    for job in jobs:
+        if job["state"] in FINISHED_STATES:
+            latest.append(job)
+            continue
+        cancelled.append(job["id"])
+        if check_mode:
+            latest.append(job)
+            continue
+        path = cloud.cancel_path(scope, job["id"])
+        try:
+            answer = client.post(path)
+        except CckmError as error:
+            # A lost answer, or CM saying the job is not running any more: look before anything else.
+            now = client.get_job(cloud.job_path(scope, job["id"]))
+            if now is None:
+                raise CckmError(
+                    "Synchronization job %s is gone from CipherTrust Manager (404) while it was cancelled." % job["id"],
+                    status=404,
+                ) from None
+            now = normalize_job(now)
+            if now["state"] in FINISHED_STATES and not now.get("abort"):
+                cancelled.remove(job["id"])  # it ended by itself meanwhile
+            elif not now.get("abort"):
+                if not (error.retryable or (error.status or 0) >= 500):
+                    raise
+                answer = client.post(path)  # nothing happened: CM did not act on the lost request
+                now = normalize_job(answer) if isinstance(answer, dict) and answer.get("id") else now
+            latest.append(now)
+            continue
+        latest.append(normalize_job(answer) if isinstance(answer, dict) and answer.get("id") else job)
+    return latest, cancelled

@@ -1,0 +1,162 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options and main of ``sync_job``: start (or reuse) and cancel synchronization jobs, then optionally wait.
+
+Internal to ciphertrust.cckm: not a public API, may change without notice.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+    client_from_module,
+    connection_argspec,
+    fail_from_error,
+    new_module,
+    validate_filter_values,
+    validate_job_id,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CANCELLED, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import (
+    StartRequest,
+    cancel,
+    job_targets,
+    running_jobs,
+    start_or_reuse,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import (
+    check_timing,
+    checked_scope,
+    timing_argspec,
+    wait_and_report,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
+
+
+def sync_job_argspec() -> Dict[str, Dict[str, Any]]:
+    """Options of ``sync_job``: connection, what to start or cancel, and the wait's options."""
+    spec = connection_argspec()
+    spec.update(
+        cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
+        scope={"type": "str"},
+        state={"type": "str", "default": "started", "choices": ["started", "cancelled"]},
+        synchronize_all={"type": "bool", "default": False},
+        take_cloud_key_backup={"type": "bool"},
+        id={"type": "list", "elements": "str"},
+        reuse_running={"type": "bool", "default": True},
+        wait={"type": "bool", "default": False},
+    )
+    spec.update(timing_argspec())
+    for option in TARGET_OPTIONS:
+        spec[option] = {"type": "list", "elements": "str", "no_log": False}
+    return spec
+
+
+def _targets(cloud: Cloud, params: Dict[str, Any]) -> List[str]:
+    """The target option of ``cloud``, checked; a target option of another cloud is refused by name."""
+    for option in TARGET_OPTIONS:
+        if params.get(option) is None or option == cloud.target_option or (option == "regions" and cloud.regions):
+            continue
+        owners = ", ".join(c.name for c in CLOUDS.values() if c.target_option == option or (option == "regions" and c.regions))
+        raise CckmInputError(
+            option,
+            "is a target of %s jobs, not of %s; the %s targets are %s." % (owners, cloud.name, cloud.name, cloud.target_option),
+        )
+    return validate_filter_values(cloud.target_option, params.get(cloud.target_option)) if params.get(cloud.target_option) else []
+
+
+def start_request(params: Dict[str, Any]) -> StartRequest:
+    """The start asked for, checked before any request."""
+    cloud = CLOUDS[params["cloud"]]
+    scope = checked_scope(cloud, params.get("scope"))
+    targets = _targets(cloud, params)
+    if params.get("id") is not None:
+        raise CckmInputError("id", "names jobs to cancel: it goes with state: cancelled, not with state: started.")
+    if targets and params["synchronize_all"]:
+        raise CckmInputError(
+            cloud.target_option, "cannot be given with synchronize_all: true; give the targets, or synchronize all of them."
+        )
+    if not targets and not params["synchronize_all"]:
+        raise CckmInputError(
+            cloud.target_option,
+            "is required to start a synchronization: give the %s to synchronize (%s: [name1, name2]), or "
+            "synchronize_all: true." % (cloud.target_option, cloud.target_option),
+        )
+    regions = validate_filter_values("regions", params.get("regions")) if params.get("regions") else []
+    if params.get("take_cloud_key_backup") is not None and not cloud.scope(scope).backup:
+        raise CckmInputError(
+            "take_cloud_key_backup", "applies to azure keys synchronization only, not to %s %s." % (cloud.name, scope)
+        )
+    return StartRequest(cloud, scope, targets, regions, params["synchronize_all"], params.get("take_cloud_key_backup"))
+
+
+def _jobs_to_cancel(client: Any, cloud: Cloud, scope: str, params: Dict[str, Any]) -> List[Dict[str, Any]]:
+    ids = [validate_job_id("id", job_id) for job_id in params.get("id") or []]
+    targets = _targets(cloud, params)
+    if params.get("id") is not None and not ids:
+        raise CckmInputError("id", "is an empty list; give the ids of the jobs to cancel.")
+    if ids and (targets or params["synchronize_all"]):
+        raise CckmInputError(
+            "id",
+            "cannot be given with %s or synchronize_all: cancel given jobs, or the running jobs of targets."
+            % cloud.target_option,
+        )
+    if not ids and not targets and not params["synchronize_all"]:
+        raise CckmInputError(
+            "id",
+            "or %s is required to cancel: give job ids, the targets whose running jobs to cancel, or synchronize_all: true "
+            "to cancel every running job of the scope." % cloud.target_option,
+        )
+    if ids:
+        jobs = []
+        for job_id in ids:
+            job = client.get_job(cloud.job_path(scope, job_id))
+            if job is None:
+                raise CckmError(
+                    "No %s %s synchronization job with id %s (CM answered 404); nothing was cancelled. Check the id, the cloud "
+                    "and the scope." % (cloud.name, scope, job_id),
+                    status=404,
+                )
+            jobs.append(normalize_job(job))
+        return jobs
+    running = running_jobs(client, cloud, scope, targets if cloud.filter_option else None)
+    if targets:  # the CM filter (where there is one) first, then the job's own targets: luna has no filter
+        running = [job for job in running if set(targets) & set(job_targets(cloud, job))]
+    return running
+
+
+def run_sync_job_module() -> None:
+    module = new_module(sync_job_argspec())
+    params = module.params
+    cloud = CLOUDS[params["cloud"]]
+    result: Dict[str, Any] = {"changed": False, "reused": False, "sync_jobs": []}
+    try:
+        check_timing(params)
+        if params["state"] == "started":
+            request = start_request(params)
+            client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
+            outcome = start_or_reuse(client, request, params["reuse_running"], module.check_mode)
+            result.update(changed=outcome.changed, reused=outcome.reused, sync_jobs=[outcome.job] if outcome.job else [])
+            watched = [outcome.job["id"]] if outcome.job else []
+            scope = request.scope
+            fail_on = params["fail_on"]
+        else:
+            scope = checked_scope(cloud, params.get("scope"))
+            client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
+            jobs = _jobs_to_cancel(client, cloud, scope, params)
+            latest, cancelled = cancel(client, cloud, scope, jobs, module.check_mode)
+            result.update(changed=bool(cancelled), sync_jobs=latest)
+            watched = [] if module.check_mode else cancelled
+            fail_on = [state for state in params["fail_on"] if state != CANCELLED]  # a cancelled job is the goal
+    except CckmError as error:
+        fail_from_error(module, error, **result)
+    if params["wait"] and watched:
+        query = JobQuery(cloud, scope=scope, ids=watched)
+        wait_and_report(
+            module, IdWatch(client, query, watched), query, params, fail_on, changed=result["changed"], reused=result["reused"]
+        )
+    module.exit_json(**result)

@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+DOCUMENTATION = r"""
+module: sync_job
+short_description: Start or cancel CipherTrust Manager CCKM synchronization jobs, idempotently
+version_added: 0.2.0
+description:
+  - Starts a synchronization of a cloud's keys (or certificates, secrets, custom key stores) on
+    CipherTrust Manager's Cloud Key Manager, or cancels running ones, for all seven clouds.
+  - "Idempotent: with O(reuse_running=true) (the default), a job already in progress in the same scope
+    that covers the requested targets (or synchronizes everything) is returned with C(changed=false)
+    and C(reused=true), and nothing is started. Listing the running jobs first costs one listing
+    (one request per spelling of in progress on a CM whose status filter matches one spelling only)."
+  - A start is never sent twice blindly. After a lost answer, a timeout or a server error, the module
+    lists the running jobs first and adopts a new one that covers the request (CM started it) before
+    any retry, so one task never starts two jobs. When CM refuses a start because a synchronization
+    runs (its status code and message are not documented), the module lists again and reuses a
+    covering job, or fails naming the running job and how to wait for it.
+  - With O(wait=true) it then waits for the started, reused or cancelled jobs exactly as
+    M(ciphertrust.cckm.sync_job_wait) does, with the same options, messages and return values.
+author:
+  - ciphertrust.cckm contributors (@ciphertrust-cckm)
+options:
+  cloud:
+    description: Cloud to synchronize.
+    type: str
+    required: true
+    choices: [aws, azure, google, luna, oci, sap, sfdc]
+  scope:
+    description:
+      - Family of jobs within the cloud. V(keys) (the default) for every cloud; also V(custom_key_stores)
+        for V(aws), V(certificates) and V(secrets) for V(azure), and V(certificates) for V(sfdc).
+    type: str
+  state:
+    description:
+      - V(started) starts a synchronization of the targets (or reuses a running one that covers them).
+      - V(cancelled) cancels the jobs given by O(id), or the running jobs of the targets (every running
+        job of the scope with O(synchronize_all=true)). C(changed) only when a running job was
+        cancelled; a finished job is left as it is and reported with its state.
+    type: str
+    default: started
+    choices: [started, cancelled]
+  kms:
+    description: For O(cloud=aws), the KMS accounts to synchronize (sent as C(kms)).
+    type: list
+    elements: str
+  regions:
+    description: For O(cloud=aws), the regions to synchronize (none means every region).
+    type: list
+    elements: str
+  key_vaults:
+    description: For O(cloud=azure), the key vaults to synchronize (sent as C(key_vaults)).
+    type: list
+    elements: str
+  key_rings:
+    description: For O(cloud=google), the key rings to synchronize (sent as C(key_rings)).
+    type: list
+    elements: str
+  vaults:
+    description: For O(cloud=oci), the vaults to synchronize (sent as C(vaults)).
+    type: list
+    elements: str
+  groups:
+    description: For O(cloud=sap), the groups to synchronize (sent as C(groups)).
+    type: list
+    elements: str
+  organizations:
+    description:
+      - For O(cloud=sfdc), the organizations to synchronize; sent as C(organization_ids), the start
+        body's name for them (C(organizations) is the listing filter's).
+    type: list
+    elements: str
+  partitions:
+    description:
+      - For O(cloud=luna), the partitions to synchronize (sent as C(partitions); the field name is not
+        confirmed by the vendor's API pages).
+    type: list
+    elements: str
+  synchronize_all:
+    description:
+      - Synchronize every target of the cloud and scope instead of given ones. Mutually exclusive with
+        the targets; one of the two is required to start.
+      - With O(state=cancelled), cancel every running job of the scope.
+    type: bool
+    default: false
+  take_cloud_key_backup:
+    description: For O(cloud=azure) keys, ask CM to back up the cloud keys while synchronizing.
+    type: bool
+  id:
+    description:
+      - With O(state=cancelled), the ids of the jobs to cancel. An id that does not exist fails the task
+        before anything is cancelled.
+    type: list
+    elements: str
+  reuse_running:
+    description:
+      - Return a running job that covers the request instead of starting another. With V(false) a start
+        is always attempted, and a refusal names the running job.
+    type: bool
+    default: true
+  wait:
+    description:
+      - Wait until the started, reused or cancelled jobs have stopped, as M(ciphertrust.cckm.sync_job_wait)
+        does. With O(state=cancelled), a job ending cancelled never fails the task.
+    type: bool
+    default: false
+  timeout:
+    description:
+      - With O(wait=true), seconds to wait before failing with the last state of every job.
+      - V(0) checks once and fails if a job is still in progress.
+    type: int
+    default: 1800
+  poll_interval:
+    description: With O(wait=true), seconds between the first polls, as in M(ciphertrust.cckm.sync_job_wait).
+    type: float
+    default: 2
+  max_poll_interval:
+    description: With O(wait=true), the longest pause between polls, in seconds.
+    type: float
+    default: 30
+  fail_on:
+    description: With O(wait=true), the final states that fail the task.
+    type: list
+    elements: str
+    choices: [failed, cancelled, partial]
+    default: [failed, cancelled]
+  progress_interval:
+    description:
+      - With O(wait=true), print a progress line every this many seconds while waiting, when the module
+        runs on the controller, as M(ciphertrust.cckm.sync_job_wait) does.
+    type: float
+  progress_file:
+    description: With O(wait=true), a file rewritten with a JSON progress snapshot after every poll.
+    type: path
+extends_documentation_fragment:
+  - ciphertrust.cckm.cckm
+attributes:
+  check_mode:
+    support: full
+    description: Sends no start or cancel; reports what would happen (C(changed), C(reused)).
+  diff_mode:
+    support: none
+    description: Jobs have nothing to diff.
+  action_group:
+    support: full
+    description: Use C(group/ciphertrust.cckm.cckm) in C(module_defaults) to set the connection options once.
+    membership:
+      - ciphertrust.cckm.cckm
+seealso:
+  - module: ciphertrust.cckm.sync_job_wait
+  - module: ciphertrust.cckm.aws_sync_job_info
+"""
+
+EXAMPLES = r"""
+- name: Synchronize two AWS KMS accounts (or reuse a running sync of them) and wait for it
+  ciphertrust.cckm.sync_job:
+    cloud: aws
+    kms: [kms-prod, kms-dr]
+    regions: [us-east-1]
+    wait: true
+    timeout: 3600
+  register: sync
+
+- name: Synchronize every Azure key vault, backing up the cloud keys
+  ciphertrust.cckm.sync_job:
+    cloud: azure
+    synchronize_all: true
+    take_cloud_key_backup: true
+
+- name: Synchronize Salesforce certificates of one organization
+  ciphertrust.cckm.sync_job:
+    cloud: sfdc
+    scope: certificates
+    organizations: [00DB000000040bIMAQ]
+
+- name: Cancel a job and wait until it has stopped
+  ciphertrust.cckm.sync_job:
+    cloud: aws
+    state: cancelled
+    id: ["{{ sync.sync_jobs[0].id }}"]
+    wait: true
+
+- name: Cancel every running Google Cloud synchronization
+  ciphertrust.cckm.sync_job:
+    cloud: google
+    state: cancelled
+    synchronize_all: true
+"""
+
+RETURN = r"""
+sync_jobs:
+  description:
+    - The started, reused or cancelled jobs, with the raw CM fields plus C(state) and C(errors) (see the
+      info modules); after O(wait=true), their final state.
+    - Empty in check mode when a job would be started.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0ea5d52e-387c-44fa-b079-21c8b768f77b
+      overall_status: in_progress
+      state: in_progress
+      errors: []
+      kms: [kms-prod]
+      abort: false
+      createdAt: "2026-11-05T06:39:45.726289Z"
+reused:
+  description: Whether a running job that covers the request was returned instead of starting one.
+  returned: always
+  type: bool
+  sample: false
+summary:
+  description: With O(wait=true), the number of jobs per normalized state; every state is present.
+  returned: when O(wait=true)
+  type: dict
+  sample: {"in_progress": 0, "succeeded": 1, "partial": 0, "failed": 0, "cancelled": 0, "unknown": 0}
+elapsed:
+  description: With O(wait=true), seconds the wait took.
+  returned: when O(wait=true)
+  type: float
+  sample: 42.5
+polls:
+  description: With O(wait=true), the number of polls made.
+  returned: when O(wait=true)
+  type: int
+  sample: 9
+timed_out:
+  description: With O(wait=true), whether O(timeout) passed with a job still in progress (the task then fails).
+  returned: when O(wait=true)
+  type: bool
+  sample: false
+"""
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job_module import run_sync_job_module
+
+
+def main():
+    run_sync_job_module()
+
+
+if __name__ == "__main__":
+    main()
