@@ -54,7 +54,7 @@ class StartRequest(NamedTuple):
 
     def describe(self) -> str:
         what = (
-            "every %s" % self.cloud.target_option
+            "everything (synchronize_all)"
             if self.synchronize_all
             else "%s=%s" % (self.cloud.target_option, ",".join(self.targets))
         )
@@ -105,7 +105,7 @@ def describe_job(cloud: Cloud, job: Job) -> str:
     targets = job_targets(cloud, job)
     return "%s (%s, started %s)" % (
         job.get("id"),
-        "%s=%s" % (cloud.target_option, ",".join(targets)) if targets else "every %s" % cloud.target_option,
+        "%s=%s" % (cloud.target_option, ",".join(targets)) if targets else "everything",
         job.get("createdAt", "at an unknown time"),
     )
 

@@ -157,3 +157,19 @@ def test_the_credential_type_injects_every_cm_variable_the_modules_read(sim, tmp
         assert "logins" not in sim.stats(), "the injected token was used as is"
     hits, _scanned = scan_for_secrets(pdd, sim.secrets_issued())
     assert hits == []
+
+
+def test_the_survey_can_start_the_sync_first(sim, tmp_path):
+    sim.starting.duration = 2.0
+    answers = survey_answers(
+        wait_for_sync_filters="kms=kms-prod",
+        wait_for_sync_start="true",
+        wait_for_sync_poll_interval=0.5,
+        wait_for_sync_progress_interval=1,
+    )
+    pdd = private_data_dir(tmp_path, sim, answers)
+    proc = run_runner(pdd, "start")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    result = runner_stats(pdd, "start")["wait_for_sync_result"]
+    assert result["started"] is True and result["summary"]["succeeded"] == 1
+    assert [entry["body"] for entry in sim.start_bodies] == [{"kms": ["kms-prod"]}]

@@ -91,13 +91,17 @@ def as_playbook(text: str) -> str:
 
 
 def seed(sim) -> None:
-    """The demo's jobs, plus the filter values the docs use, each with a job that ends in a moment."""
-    seed_demo(sim, running_for=3.0)
+    """The demo's finished jobs, and for each filter value the docs use a newer one that succeeded.
+
+    Nothing runs, so that a start in the docs starts (CM refuses a start while a sync runs), and a
+    start with ``wait`` waits for a job of a few seconds.
+    """
+    seed_demo(sim, running_for=0)
+    sim.starting.duration = 2.0
     now = time.time()
     for cloud, values in (("aws", ["kms-prod", "kms-dr"]), ("azure", ["vault1", "vault2"])):
         for value in values:
-            sim.add_job(cloud, filter_values=[value], created=now - 600)
-            sim.add_job(cloud, filter_values=[value], duration=3, starts_when_seen=True)
+            sim.add_job(cloud, filter_values=[value], created=now - 60)
 
 
 def warnings_in(output: str) -> List[str]:

@@ -66,3 +66,16 @@ def test_make_demo_runs_the_status_report(newest):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "AWS synchronization finished after" in proc.stdout and "failed=0" in proc.stdout
     assert "WARNING" not in proc.stdout + proc.stderr
+
+
+def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
+    sim.starting.duration = 2.0
+    run = run_example(ansible, "start_and_wait.yml", "-e", '{"cckm_kms": ["kms-prod", "kms-dr"]}')
+    assert run.rc == 0, run.output
+    assert sim.start_bodies[0]["body"] == {"kms": ["kms-prod", "kms-dr"]} and len(sim.start_bodies) == 1
+    assert run.result("Report")["msg"].startswith("Started job ") and "succeeded after" in run.result("Report")["msg"]
+    running = sim.add_job("aws", filter_values=["kms-prod"], duration=3, starts_when_seen=True)
+    again = run_example(ansible, "start_and_wait.yml")
+    assert again.rc == 0, again.output
+    assert again.result("Report")["msg"].startswith("Reused running job %s: succeeded" % running.id)
+    assert len(sim.start_bodies) == 1, "the second run started nothing"
