@@ -194,6 +194,44 @@ def figures(
         timing=False,
     )
 
+    start = "7. start and wait one %.0f s job in one task (vs uri POST + until)" % settings.job_seconds
+    compare(start, "wall (s)", waits["start"], waits["uri_start"], "wall")
+    row(start, "CPU (s)", spread(waits["start"], "cpu").show(), spread(waits["uri_start"], "cpu").show())
+
+    def start_cpu(measure: str, ours: list, baseline: list, floor_samples: list, judged: bool) -> None:
+        base = spread(floor_samples, "cpu").median
+        added_ours, added_base = spread(ours, "cpu").median - base, spread(baseline, "cpu").median - base
+        ratio = added_ours / added_base if added_base > 0 else float("inf")
+        if judged:
+            row(start, measure, "%.2f" % added_ours, "%.2f" % added_base, "%.3fx" % ratio, "<= 0.1x", ratio <= 0.1)
+        else:
+            row(start, measure, "%.2f" % added_ours, "%.2f" % added_base, "%.3fx" % ratio)
+
+    start_cpu("CPU added above the one-task floor (s)", waits["start"], waits["uri_start"], floor, judged=False)
+    start_cpu(
+        "CPU added above the one-task floor, %s (s)" % tuned,
+        waits["tuned_start"],
+        waits["tuned_uri_start"],
+        waits["tuned_floor"],
+        judged=True,
+    )
+    row(
+        start,
+        "requests / polls",
+        "%s / %s" % (spread(waits["start"], "requests").show(digits=0), spread(waits["start"], "polls").show(digits=0)),
+        "%s / %s" % (spread(waits["uri_start"], "requests").show(digits=0), spread(waits["uri_start"], "polls").show(digits=0)),
+    )
+    row(
+        start,
+        "logins",
+        spread(waits["start"], "logins").show(digits=0),
+        spread(waits["uri_start"], "logins").show(digits=0),
+        "",
+        "== 1",
+        all(s["logins"] == 1 for s in waits["start"]),
+        timing=False,
+    )
+
     late = "6. lateness of a wait (job end -> wait sees it), default intervals"
     for length in scenarios.LATENESS_JOBS:
         before, after = lateness["before %g" % length], lateness["after %g" % length]
@@ -248,6 +286,9 @@ def main(argv: Any = None) -> int:
         waits = scenarios.wait_one_job(
             bench, tuned, settings.repeat, settings.job_seconds, settings.interval, settings.fan_out_hosts
         )
+        print("7: starting a job and waiting for it (%d repetitions)..." % settings.repeat, flush=True)
+        starts = scenarios.start_and_wait(bench, tuned, settings.repeat, settings.job_seconds, settings.interval)
+        waits.update(starts)
         print("2 + 3: ad hoc calls...", flush=True)
         calls = scenarios.adhoc_calls(bench, settings.repeat, settings.listing_jobs, settings.server_page)
         print("5: polling load...", flush=True)

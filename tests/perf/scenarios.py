@@ -48,6 +48,66 @@ WAIT_PLAYBOOK = """
         timeout: 300
 """
 
+# Start a sync and wait for it: one sync_job task, against a uri POST and a uri + until loop.
+START_PLAYBOOK = """
+- name: Start and wait with the collection
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: wait
+      ciphertrust.cckm.sync_job:
+        cloud: aws
+        kms: [kms-bench]
+        wait: true
+        poll_interval: %(interval)s
+        max_poll_interval: %(interval)s
+        timeout: 300
+"""
+
+URI_START_PLAYBOOK = """
+- name: Start and wait with uri and until
+  hosts: all
+  gather_facts: false
+  vars:
+    cm_url: "https://{{ lookup('ansible.builtin.env', 'CM_ADDRESS') }}"
+    cm_ca: "{{ lookup('ansible.builtin.env', 'CM_CA_CERT') }}"
+  tasks:
+    - name: login
+      ansible.builtin.uri:
+        url: "{{ cm_url }}/api/v1/auth/tokens"
+        method: POST
+        body_format: json
+        body:
+          grant_type: password
+          username: "{{ lookup('ansible.builtin.env', 'CM_USERNAME') }}"
+          password: "{{ lookup('ansible.builtin.env', 'CM_PASSWORD') }}"
+        ca_path: "{{ cm_ca }}"
+      register: cm_login
+      no_log: true
+    - name: start
+      ansible.builtin.uri:
+        url: "{{ cm_url }}%(path)s"
+        method: POST
+        body_format: json
+        body:
+          kms: [kms-bench]
+        headers:
+          Authorization: "Bearer {{ cm_login.json.jwt }}"
+        ca_path: "{{ cm_ca }}"
+        status_code: [200, 201]
+      register: cm_started
+    - name: wait
+      ansible.builtin.uri:
+        url: "{{ cm_url }}%(path)s/{{ cm_started.json.id }}"
+        headers:
+          Authorization: "Bearer {{ cm_login.json.jwt }}"
+        ca_path: "{{ cm_ca }}"
+      register: cm_job
+      until: cm_job.json.completed_at is defined
+      retries: 1000
+      delay: %(interval)s
+"""
+
 # Ansible's floor for a task that lasts as long as a wait: a module that only sleeps.
 IDLE_PLAYBOOK = """
 - name: The floor for a long task, one module sleeping
@@ -213,6 +273,34 @@ def wait_one_job(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, in
                 samples[name].append(default_run.result())
                 samples["tuned_" + name].append(tuned_run.result())
             samples["fan_out"].append(_wait_run(bench, wait_text, fan_out_hosts, job_seconds))
+    return samples
+
+
+def _start_run(bench: Bench, text: str, job_seconds: float) -> Dict[str, Any]:
+    bench.sim.reset()
+    bench.sim.starting.duration = job_seconds  # the started job ends job_seconds after the POST
+    measured, records = bench.playbook(text, 1)
+    jobs = bench.sim.store.query(AWS_JOBS_PATH, {}, time.time())
+    if len(jobs) != 1:
+        raise RuntimeError("the start made %d jobs" % len(jobs))
+    return _wait_sample(bench, measured, records, jobs[0])
+
+
+def start_and_wait(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, interval: float) -> Samples:
+    """7: start a job and wait for it in one sync_job task, against a uri POST plus a uri + until loop.
+
+    Run beside each other as in 1 (the default and the tuned simulator), measured against 1's floors.
+    """
+    samples: Samples = {name: [] for name in ("start", "uri_start", "tuned_start", "tuned_uri_start")}
+    ours = START_PLAYBOOK % {"interval": interval}
+    theirs = URI_START_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _repetition in range(repeat):
+            for name, text in (("start", ours), ("uri_start", theirs)):
+                default_run = pool.submit(_start_run, bench, text, job_seconds)
+                tuned_run = pool.submit(_start_run, tuned, text, job_seconds)
+                samples[name].append(default_run.result())
+                samples["tuned_" + name].append(tuned_run.result())
     return samples
 
 
