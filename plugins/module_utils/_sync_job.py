@@ -157,10 +157,11 @@ def start_or_reuse(
             "CipherTrust Manager accepted the start of the %s (POST %s) but answered no job, and no new job runs "
             "there; list the jobs with the cloud's info module." % (request.describe(), request.path)
         )
-    assert last_error is not None
-    raise last_error.reword(
+    # Every attempt failed without starting a job (the loop returns or raises otherwise).
+    failure = last_error or CckmError("CipherTrust Manager did not start the %s." % request.describe())
+    raise failure.reword(
         "%s Gave up after %d POSTs; before each retry the running jobs were listed and none had been started, "
-        "so no job runs for this request." % (last_error.message.rstrip(".") + ".", START_ATTEMPTS)
+        "so no job runs for this request." % (failure.message.rstrip(".") + ".", START_ATTEMPTS)
     )
 
 
