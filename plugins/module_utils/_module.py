@@ -9,7 +9,6 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from typing import Any, Dict, NoReturn, Optional
 
@@ -17,24 +16,14 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud, cloud_with_filter
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection import CONNECTION_OPTIONS, connection_settings
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 
 CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
-    "address": {"type": "str", "aliases": ["host"], "fallback": (env_fallback, ["CM_ADDRESS"])},
-    "username": {"type": "str", "fallback": (env_fallback, ["CM_USERNAME"])},
-    "password": {"type": "str", "no_log": True, "fallback": (env_fallback, ["CM_PASSWORD"])},
-    "domain": {"type": "str", "fallback": (env_fallback, ["CM_DOMAIN"])},
-    "auth_domain": {"type": "str", "fallback": (env_fallback, ["CM_AUTH_DOMAIN"])},
-    "refresh_token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["CM_REFRESH_TOKEN"])},
-    "token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["CM_TOKEN"])},
-    "allow_http": {"type": "bool", "default": False, "fallback": (env_fallback, ["CM_ALLOW_HTTP"])},
-    "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ["CM_VALIDATE_CERTS"])},
-    "ca_cert": {"type": "path", "fallback": (env_fallback, ["CM_CA_CERT"])},
-    "request_timeout": {"type": "float", "default": 30.0, "fallback": (env_fallback, ["CM_REQUEST_TIMEOUT"])},
+    name: dict(option.spec, fallback=(env_fallback, [option.env])) for name, option in CONNECTION_OPTIONS.items()
 }
 
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
-_HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:(\d{1,5}))?$")
 
 
 def connection_argspec() -> Dict[str, Dict[str, Any]]:
@@ -71,120 +60,24 @@ def structures_in_text_options(argument_spec: Dict[str, Any], given: Dict[str, A
     return None
 
 
-def base_url(address: Optional[str], allow_http: bool = False) -> str:
-    """``https://host[:port]`` from ``address``: a host, host:port or an https:// URL with no path.
-
-    ``http://`` is refused unless ``allow_http`` is true (the module then warns).
-    """
-    if not address or not address.strip():
-        raise CckmInputError(
-            "address",
-            "is required: the host name or IP of CipherTrust Manager "
-            "(option 'address' or CM_ADDRESS), e.g. cm.example.com or cm.example.com:8443.",
-        )
-    text = address.strip()
-    scheme = "https"
-    if "://" in text:
-        scheme, text = text.split("://", 1)
-        scheme = scheme.lower()
-        if scheme == "http" and not allow_http:
-            raise CckmInputError(
-                "address",
-                "%r uses http://, which would send the password and tokens in clear text; "
-                "CipherTrust Manager serves its API over HTTPS. Use https:// or the bare host, or set "
-                "allow_http: true (CM_ALLOW_HTTP) knowingly, e.g. behind a TLS-terminating tunnel." % address,
-            )
-        if scheme not in ("http", "https"):
-            raise CckmInputError("address", "%r: only https:// is supported." % address)
-    text = text.rstrip("/")
-    if any(ch in text for ch in "/?#@ "):
-        raise CckmInputError(
-            "address",
-            "%r must be only a host and an optional port (cm.example.com:8443), "
-            "without a path, query, user or spaces; the collection adds /api itself." % address,
-        )
-    match = _HOST_PORT.match(text)
-    if not match or (match.group(3) and not 0 < int(match.group(3)) < 65536):
-        raise CckmInputError("address", "%r is not a valid host[:port]." % address)
-    return "%s://%s" % (scheme, text)
-
-
-def _verify(params: Dict[str, Any]) -> Any:
-    if not params["validate_certs"]:
-        return False
-    ca_cert = params.get("ca_cert")
-    if ca_cert:
-        if not os.path.isfile(ca_cert) or not os.access(ca_cert, os.R_OK):
-            raise CckmInputError("ca_cert", "%r is not a readable file; give the path of a PEM CA bundle." % ca_cert)
-        if not _holds_pem_certificate(ca_cert):
-            raise CckmInputError(
-                "ca_cert",
-                "%r holds no PEM certificate (no '-----BEGIN CERTIFICATE-----' line); give the CA bundle that "
-                "signed CM's certificate, in PEM form." % ca_cert,
-            )
-        return ca_cert
-    return True
-
-
-def _holds_pem_certificate(path: str) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return b"-----BEGIN CERTIFICATE-----" in handle.read(4 * 1024 * 1024)
-    except OSError:
-        return False
-
-
-def credentials_from_params(params: Dict[str, Any]) -> _client.Credentials:
-    """The credentials given, checked for a usable combination (before any request)."""
-    if params.get("password") and not params.get("username"):
-        raise CckmInputError("username", "is required with password (or CM_USERNAME).")
-    if params.get("username") and not (params.get("password") or params.get("refresh_token") or params.get("token")):
-        raise CckmInputError(
-            "password",
-            "is required with username %r (or CM_PASSWORD), unless refresh_token or token is given." % params["username"],
-        )
-    if not (params.get("password") or params.get("refresh_token") or params.get("token")):
-        raise CckmInputError(
-            "password",
-            "no credentials: give username and password (CM_USERNAME, CM_PASSWORD), "
-            "refresh_token (CM_REFRESH_TOKEN) or token (CM_TOKEN).",
-        )
-    return _client.Credentials(
-        username=params.get("username"),
-        password=params.get("password"),
-        domain=params.get("domain"),
-        auth_domain=params.get("auth_domain"),
-        refresh_token=params.get("refresh_token"),
-        token=params.get("token"),
-    )
-
-
 def client_from_module(module: AnsibleModule, give_up_after: Optional[float] = None) -> _client.CckmClient:
     """Validate connection options, then build the client (no request is sent yet).
 
     ``give_up_after``: seconds after which no retry starts (a wait's timeout).
     """
-    params = module.params
-    url = base_url(params.get("address"), params["allow_http"])
-    if url.startswith("http://"):
+    settings = connection_settings(module.params)
+    if settings.url.startswith("http://"):
         module.warn(
             "allow_http is true and address is %s: the password, refresh token and JWTs cross the "
-            "network unencrypted. Use HTTPS unless a TLS tunnel carries this connection." % url
+            "network unencrypted. Use HTTPS unless a TLS tunnel carries this connection." % settings.url
         )
-    timeout = params["request_timeout"]
-    if not timeout or timeout <= 0:
-        raise CckmInputError("request_timeout", "must be a number of seconds greater than 0, got %r." % timeout)
-    verify = _verify(params)
-    credentials = credentials_from_params(params)
-    if verify is False:
+    if settings.verify is False:
         module.warn(
             "validate_certs is false: the TLS certificate of %s is not checked, so anyone on the network "
-            "path can read the credentials. Prefer ca_cert for a private CA." % url
+            "path can read the credentials. Prefer ca_cert for a private CA." % settings.url
         )
         _silence_insecure_request_warning()
-    return _client.CckmClient(
-        url, credentials, verify=verify, request_timeout=timeout, on_retry=module.log, give_up_after=give_up_after
-    )
+    return settings.client(on_retry=module.log, give_up_after=give_up_after)
 
 
 def _silence_insecure_request_warning() -> None:

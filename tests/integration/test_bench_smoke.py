@@ -13,7 +13,15 @@ import pytest
 
 from tests.integration.conftest import ROOT
 
-SCENARIOS = ["1. wait one", "2. list 500 jobs", "3. module start-up", "4. fan-out, 3 hosts", "5. polling load", "6. lateness", "7. start and wait"]
+SCENARIOS = [
+    "1. wait one",
+    "2. list 500 jobs",
+    "3. module start-up",
+    "4. fan-out, 3 hosts",
+    "5. polling load",
+    "6. lateness",
+    "7. start and wait",
+]
 
 
 @pytest.mark.tools  # matplotlib is in the main virtualenv only

@@ -1,12 +1,8 @@
 import pytest
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection import base_url, credentials_from_params
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
-    base_url,
-    credentials_from_params,
-    validate_job_id,
-    validate_paging,
-)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import validate_job_id, validate_paging
 
 
 @pytest.mark.parametrize(
