@@ -55,8 +55,8 @@ $(COLLECTION_LINK):
 	ln -sfn "$(CURDIR)" "$@"
 
 lint: venv collection
-	$(BIN)/ruff check plugins tests docs .ci
-	$(BIN)/ruff format --check plugins tests docs .ci
+	$(BIN)/ruff check plugins extensions tests docs .ci
+	$(BIN)/ruff format --check plugins extensions tests docs .ci
 	$(BIN)/ansible-lint --offline --nocolor
 	$(BIN)/antsibull-changelog lint
 	cd "$(COLLECTION_LINK)" && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .

@@ -31,6 +31,7 @@ EXEMPT = {
     "make demo": "the README's own command: test_examples runs what it runs (tests/demo.py)",
     "make test": "what CI runs: this test is part of it",
     "export CM_ADDRESS": "the environment the test gives every command (the simulator's CM_* values)",
+    "ansible-rulebook -r extensions/eda/rulebooks/cckm_sync_jobs.yml": "test_rulebook runs this rulebook with ansible-rulebook",
 }
 NEEDS_OTHER_COLLECTIONS = {"ansible.posix.json": "needs the ansible.posix collection, which the test virtualenv does not have"}
 
@@ -143,7 +144,39 @@ def test_shell_command_runs_against_the_simulator(sim, ansible, name, command):
         assert secret not in output
 
 
-@pytest.mark.parametrize("name, text", snippets("yaml"), ids=[name for name, _t in snippets("yaml")])
+def is_rulebook(text: str) -> bool:
+    data = yaml.safe_load(text)
+    return isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "sources" in data[0]
+
+
+PLAYBOOKS = [(name, text) for name, text in snippets("yaml") if not is_rulebook(text)]
+RULEBOOKS = [(name, text) for name, text in snippets("yaml") if is_rulebook(text)]
+
+
+@pytest.mark.tools  # ansible-rulebook's schema is in the main virtualenv only
+@pytest.mark.parametrize("name, text", RULEBOOKS, ids=[name for name, _t in RULEBOOKS])
+def test_rulebook_snippet_is_a_valid_rulebook_whose_source_args_work(sim, tmp_path, name, text):
+    """A rulebook needs a JVM per run: a snippet is checked against ansible-rulebook's own schema, and its
+    source's arguments with the source's own parser (test_rulebook runs the example rulebook for real)."""
+    from ansible_rulebook.validators import Validate
+
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig
+
+    data = yaml.safe_load(text)
+    Validate.rulebook(data)  # what ansible-rulebook checks first; raises naming what is wrong
+    environ = {"CM_ADDRESS": sim.address, "CM_USERNAME": sim.username, "CM_PASSWORD": sim.password, "CM_CA_CERT": sim.ca_file}
+    for ruleset in data:
+        for source in ruleset["sources"]:
+            args = source.get("ciphertrust.cckm.sync_jobs")
+            if args is None:
+                continue
+            if "checkpoint" in args:  # the documented path, in a folder the test can write
+                args = dict(args, checkpoint=str(tmp_path / os.path.basename(args["checkpoint"])))
+            config = SourceConfig.from_args(args, environ)
+            assert config.watches and config.interval > 0
+
+
+@pytest.mark.parametrize("name, text", PLAYBOOKS, ids=[name for name, _t in PLAYBOOKS])
 def test_yaml_snippet_runs_against_the_simulator(sim, ansible, name, text):
     seed(sim)
     run = ansible.playbook(as_playbook(substituted(text, sim)), timeout=180)

@@ -1,0 +1,140 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ciphertrust.cckm.sync_jobs: an event per CCKM synchronization job that starts or finishes."""
+
+DOCUMENTATION = r"""
+---
+short_description: Events when CipherTrust Manager CCKM synchronization jobs start and finish
+description:
+  - Polls CipherTrust Manager's Cloud Key Manager and puts one event on the queue per job and
+    transition, C(started) and C(finished), for one cloud, several, or all seven.
+  - Each poll costs one listing per cloud and scope, read newest first only as far as the running jobs
+    and the jobs newer than the last poll, so the load on CM stays flat however long the history is.
+  - One login for the source; the token is renewed as it expires. A transient failure (5xx, 429, a
+    dropped connection, CM restarting) is logged and retried with backoff; the source goes on. A wrong
+    argument, a refused password or a TLS verification failure ends the source with a message naming
+    what to fix. No password, refresh token or JWT appears in any event or log line.
+  - "Event: C({sync_job: <job with state and errors>, cloud, scope, state, previous_state, meta: {uuid}}),
+    C(meta.uuid) stable for the job id and state."
+options:
+  address:
+    description: CipherTrust Manager's host, host:port or https URL. Default E(CM_ADDRESS).
+    type: str
+  username:
+    description: User to log in as. Default E(CM_USERNAME).
+    type: str
+  password:
+    description: Its password. Default E(CM_PASSWORD).
+    type: str
+  domain:
+    description: CM domain. Default E(CM_DOMAIN).
+    type: str
+  auth_domain:
+    description: Domain of the user. Default E(CM_AUTH_DOMAIN).
+    type: str
+  refresh_token:
+    description: A refresh token instead of a password. Default E(CM_REFRESH_TOKEN).
+    type: str
+  token:
+    description: A ready JWT. Default E(CM_TOKEN).
+    type: str
+  validate_certs:
+    description: Verify CM's certificate. Default E(CM_VALIDATE_CERTS), else true.
+    type: bool
+  ca_cert:
+    description: PEM CA bundle for a private CA. Default E(CM_CA_CERT).
+    type: str
+  allow_http:
+    description: Accept an http:// address (credentials in clear text). Default E(CM_ALLOW_HTTP), else false.
+    type: bool
+  request_timeout:
+    description: Seconds per HTTP request. Default E(CM_REQUEST_TIMEOUT), else 30.
+    type: float
+  cloud:
+    description: A cloud (aws, azure, google, luna, oci, sap, sfdc), a list of them, or all.
+    type: raw
+    default: all
+  scope:
+    description: For one cloud, the scope to watch (its default scope when not set). With several clouds, every scope of each.
+    type: str
+  kms:
+    description: For O(cloud=aws) alone, watch only the jobs of these KMS accounts.
+    type: list
+  key_vaults:
+    description: For O(cloud=azure) alone, watch only the jobs of these key vaults.
+    type: list
+  key_rings:
+    description: For O(cloud=google) alone, watch only the jobs of these key rings.
+    type: list
+  vaults:
+    description: For O(cloud=oci) alone, watch only the jobs of these vaults.
+    type: list
+  groups:
+    description: For O(cloud=sap) alone, watch only the jobs of these groups.
+    type: list
+  organizations:
+    description: For O(cloud=sfdc) alone, watch only the jobs of these organizations.
+    type: list
+  interval:
+    description: Seconds between polls.
+    type: float
+    default: 30
+  events:
+    description: Which transitions to send, started and/or finished.
+    type: list
+    default: [started, finished]
+  checkpoint:
+    description:
+      - A file the source rewrites atomically after each poll. After a restart, a job that finished
+        while the source was down is sent once, and no event is sent twice.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: React to CCKM synchronization
+  hosts: localhost
+  sources:
+    - ciphertrust.cckm.sync_jobs:
+        cloud: [aws, azure]
+        interval: 30
+        events: [finished]
+        checkpoint: /var/lib/eda/cckm-sync-jobs.json
+  rules:
+    - name: A synchronization failed
+      condition: event.state == "failed"
+      action:
+        run_playbook:
+          name: ciphertrust.cckm.report_failed_sync
+"""
+
+import asyncio
+import logging
+import os
+import sys
+from typing import Any, Dict
+
+try:
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig, SyncJobSource
+except ImportError:  # ansible-rulebook runs a source by its path: make the collections root importable
+    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig, SyncJobSource
+
+LOGGER = logging.getLogger("ciphertrust.cckm.sync_jobs")
+
+
+async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
+    """Put an event on ``queue`` per job transition until cancelled; raises on a configuration that cannot work."""
+    config = SourceConfig.from_args(args, os.environ)
+    source = SyncJobSource(config, logger=LOGGER)
+    await source.run(queue)
+
+
+if __name__ == "__main__":
+    # python sync_jobs.py with CM_* set: print events as they come (Ctrl-C stops it).
+
+    class _PrintQueue:
+        async def put(self, event: Dict[str, Any]) -> None:
+            print(event, flush=True)
+
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(main(_PrintQueue(), {"cloud": os.environ.get("CCKM_CLOUD", "all"), "interval": 10}))
