@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import os
+import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+import time
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
@@ -119,3 +124,61 @@ def scan_for_secrets(pdd: Any, secrets: List[str]) -> Tuple[List[Tuple[str, str]
                 text = handle.read()
             hits += [(path, secret[:6]) for secret in secrets if secret in text]
     return hits, scanned
+
+
+# -- ansible-rulebook with the example rulebook ------------------------------------------------------
+
+RULEBOOK = os.path.join(ROOT, "extensions", "eda", "rulebooks", "cckm_sync_jobs.yml")
+
+
+@contextlib.contextmanager
+def running_rulebook(folder: Any, env: Dict[str, str], rulebook_vars: Dict[str, Any]) -> Iterator[Any]:
+    """The example rulebook run by ansible-rulebook with ``rulebook_vars``; yields its log file, stops it after."""
+    (folder / "vars.yml").write_text(yaml.safe_dump(rulebook_vars))
+    (folder / "inventory.yml").write_text(
+        yaml.safe_dump(
+            {"all": {"hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}
+        )
+    )
+    argv = [os.path.join(BIN, "ansible-rulebook"), "-r", RULEBOOK, "-i", str(folder / "inventory.yml")]
+    argv += ["--vars", str(folder / "vars.yml"), "-E", "CM_ADDRESS,CM_USERNAME,CM_PASSWORD,CM_CA_CERT"]
+    log = folder / "rulebook.log"
+    env = dict(env, PATH=BIN + os.pathsep + env.get("PATH", ""))
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            argv, env=env, cwd=str(folder), stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def checkpoint_running(checkpoint: Any, watch: str) -> List[str]:
+    """Ids the event source's checkpoint lists as running for ``watch`` (``aws/keys``)."""
+    try:
+        return list(json.loads(checkpoint.read_text())["watches"][watch]["running"])
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+def wait_for(condition: Any, timeout: float, step: float = 0.2) -> bool:
+    """Poll ``condition()`` until it holds or ``timeout`` seconds pass (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return bool(condition())
+
+
+def debug_fired_at(output: str, job_id: str) -> Optional[float]:
+    """When ansible-rulebook's debug action printed a line about ``job_id`` (``** <local time> [debug] ***``)."""
+    pattern = r"\*\* (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \[debug\][^\n]*\n[^\n]*%s" % re.escape(job_id)
+    stamps = re.findall(pattern, output)
+    return datetime.datetime.strptime(stamps[0], "%Y-%m-%d %H:%M:%S.%f").timestamp() if stamps else None

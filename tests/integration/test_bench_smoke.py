@@ -21,6 +21,7 @@ SCENARIOS = [
     "5. polling load",
     "6. lateness",
     "7. start and wait",
+    "8. event source",
 ]
 
 
@@ -47,6 +48,10 @@ def test_quick_benchmark_run_writes_the_report(tmp_path):
     ):
         assert measure in page, measure
     assert "**no**" not in page
+    source = [
+        line for line in page.splitlines() if line.startswith("| 8. event source") and "requests per poll after the first" in line
+    ]
+    assert len(source) == 1 and source[0].endswith("| yes |"), source
     lateness = [line for line in page.splitlines() if ": lateness (s), after vs before" in line]
     assert len(lateness) == 3 and all(line.endswith("| yes |") for line in lateness), lateness
     for exact in ("| logins | 1 | 1 |  | == 1 | yes |", "| 1 request per poll | yes |", "| 1 per host | yes |"):

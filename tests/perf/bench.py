@@ -39,6 +39,8 @@ class Settings:
         self.server_page = 100
         self.load_minutes = 10
         self.uri_load_delay = 1.0 if quick else 5.0
+        self.eda_history = 1000 if quick else 10_000
+        self.eda_interval = 2.0 if quick else 30.0  # the source's default interval in a full run
         # ansible-core's controller checks for results every internal_poll_interval (0.001 s by default)
         # for as long as a task runs; the tuned runs repeat 1 with this coarser setting.
         self.tuned_poll_interval = 0.05
@@ -53,7 +55,12 @@ def defaults_interval(load: Dict[str, list]) -> float:
 
 
 def figures(
-    settings: Settings, waits: Dict[str, list], calls: Dict[str, list], load: Dict[str, list], lateness: Dict[str, list]
+    settings: Settings,
+    waits: Dict[str, list],
+    calls: Dict[str, list],
+    load: Dict[str, list],
+    lateness: Dict[str, list],
+    eda: Dict[str, list],
 ) -> List[Dict[str, Any]]:
     """The table: one row per figure, with its baseline, ratio, target and verdict."""
     rows: List[Dict[str, Any]] = []
@@ -232,6 +239,35 @@ def figures(
         timing=False,
     )
 
+    source = "8. event source, all 7 clouds (11 scopes), %d finished jobs in history" % settings.eda_history
+    load_sample = eda["load"][0]
+    row(
+        source,
+        "requests per poll after the first (first poll, which reads the history once)",
+        "%g (%d)" % (load_sample["later"], load_sample["first"]),
+        "",
+        "",
+        "== %d (one listing per scope)" % load_sample["watches"],
+        load_sample["later"] == load_sample["watches"],
+        timing=False,
+    )
+    row(
+        source,
+        "requests per minute at interval %g s" % settings.eda_interval,
+        "%.1f" % (load_sample["later"] * 60.0 / settings.eda_interval),
+        "",
+    )
+    latency_sample = eda["latency"][0]
+    row(
+        source,
+        "latency, job end -> rule fired through ansible-rulebook (s), interval %g s" % latency_sample["interval"],
+        "%.2f" % latency_sample["latency"],
+        "",
+        "",
+        "<= %g" % (latency_sample["interval"] + 2),
+        latency_sample["latency"] <= latency_sample["interval"] + 2,
+    )
+
     late = "6. lateness of a wait (job end -> wait sees it), default intervals"
     for length in scenarios.LATENESS_JOBS:
         before, after = lateness["before %g" % length], lateness["after %g" % length]
@@ -295,12 +331,15 @@ def main(argv: Any = None) -> int:
         load = scenarios.polling_load(bench, settings.repeat, settings.load_minutes)
         print("6: lateness of a wait, before and after the tenth-of-the-time-waited cap...", flush=True)
         lateness = scenarios.lateness(bench, settings.repeat)
+        print("8: the event source's load on CM and its latency through ansible-rulebook...", flush=True)
+        eda = scenarios.eda_load(bench, settings.eda_history, 6)
+        eda.update(scenarios.eda_latency(bench, settings.eda_interval))
         print("1 + 5: Ansible's floor for a %.0f s task, a uri loop in the background..." % settings.job_seconds, flush=True)
         idle = scenarios.idle_floor_and_uri_rate(bench, settings.repeat, settings.job_seconds, settings.uri_load_delay)
         waits["idle_floor"] = idle["idle_floor"]
         load["uri"] = idle["uri"]
 
-    rows = figures(settings, waits, calls, load, lateness)
+    rows = figures(settings, waits, calls, load, lateness, eda)
     about = {
         "date": datetime.date.today().isoformat(),
         "ansible_core": _ansible_core_version(),

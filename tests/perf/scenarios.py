@@ -11,6 +11,7 @@ import json
 import os
 import pathlib
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -506,6 +507,62 @@ def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENES
                     }
                 )
     return samples
+
+
+def eda_load(bench: Bench, history: int, polls: int) -> Samples:
+    """8: what the event source costs CM: every cloud and scope watched, ``history`` finished jobs on CM.
+
+    The source's own poll (``poll_watch``) over real HTTPS, poll after poll (the interval does not change
+    what a poll reads, so none is waited); a job starts and ends in the middle and must give its events.
+    """
+    sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import Watch, poll_watch
+
+    sim = bench.sim
+    sim.reset()
+    sim.add_jobs("aws", history, created=time.time() - 3600)
+    client = CckmClient("https://" + sim.address, Credentials(sim.username, sim.password), verify=sim.ca_file)
+    watches = [Watch(CLOUDS[name], scope, []) for name in sorted(CLOUDS) for scope in sorted(CLOUDS[name].scopes)]
+    seen: Dict[str, Any] = {}
+    per_poll: List[int] = []
+    events: List[Dict[str, Any]] = []
+    job = None
+    for poll in range(polls):
+        if poll == polls // 2:
+            job = sim.add_job("azure", duration=0.0)  # starts and ends between two polls
+        before = sim.stats().get("requests", 0)
+        for watch in watches:
+            events += poll_watch(client, watch, seen.setdefault(watch.key, {}), fresh=poll == 0)
+        per_poll.append(sim.stats().get("requests", 0) - before)
+    if job is None or [e["sync_job"]["id"] for e in events] != [job.id]:
+        raise RuntimeError("the event source did not report the one job that ran: %s" % [e["sync_job"]["id"] for e in events])
+    return {"load": [{"first": per_poll[0], "later": statistics.median(per_poll[1:]), "watches": len(watches)}]}
+
+
+def eda_latency(bench: Bench, interval: float) -> Samples:
+    """8: job end -> rule fired, with the real ansible-rulebook, the example rulebook and ``interval``."""
+    from tests.integration.helpers import checkpoint_running, debug_fired_at, running_rulebook, wait_for
+
+    sim = bench.sim
+    sim.reset()
+    job = sim.add_job("aws", duration=3600)
+    folder = bench.workdir / "rulebook"
+    folder.mkdir(exist_ok=True)
+    checkpoint = folder / "checkpoint.json"
+    rulebook_vars = {"cckm_clouds": "aws", "cckm_interval": interval, "cckm_checkpoint": str(checkpoint)}
+    with running_rulebook(folder, bench.env(), rulebook_vars) as log:
+        if not wait_for(lambda: job.id in checkpoint_running(checkpoint, "aws/keys"), 120):
+            raise RuntimeError("the rulebook's source never saw the job: %s" % log.read_text()[-3000:])
+        time.sleep(interval * 0.37)  # end the job somewhere inside an interval, not just after a poll
+        ended = time.time()
+        job.duration = ended - job.created
+        wait_for(lambda: debug_fired_at(log.read_text(), job.id) is not None, interval + 30)
+    fired = debug_fired_at(log.read_text(), job.id)
+    if fired is None:
+        raise RuntimeError("the rule never fired: %s" % log.read_text()[-3000:])
+    return {"latency": [{"latency": fired - ended, "interval": interval}]}
 
 
 def _gets(sim: Simulator) -> List[float]:
