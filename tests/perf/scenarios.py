@@ -69,23 +69,7 @@ URI_START_PLAYBOOK = """
 - name: Start and wait with uri and until
   hosts: all
   gather_facts: false
-  vars:
-    cm_url: "https://{{ lookup('ansible.builtin.env', 'CM_ADDRESS') }}"
-    cm_ca: "{{ lookup('ansible.builtin.env', 'CM_CA_CERT') }}"
-  tasks:
-    - name: login
-      ansible.builtin.uri:
-        url: "{{ cm_url }}/api/v1/auth/tokens"
-        method: POST
-        body_format: json
-        body:
-          grant_type: password
-          username: "{{ lookup('ansible.builtin.env', 'CM_USERNAME') }}"
-          password: "{{ lookup('ansible.builtin.env', 'CM_PASSWORD') }}"
-        ca_path: "{{ cm_ca }}"
-      register: cm_login
-      no_log: true
-    - name: start
+%(login)s    - name: start
       ansible.builtin.uri:
         url: "{{ cm_url }}%(path)s"
         method: POST
@@ -120,12 +104,8 @@ IDLE_PLAYBOOK = """
         timeout: %(seconds)s
 """
 
-# What people write today: log in once, then poll the job by id with uri + until.
-URI_PLAYBOOK = """
-- name: Wait with uri and until
-  hosts: all
-  gather_facts: false
-  vars:
+# The vars and login task both uri baselines start with (a JWT in cm_login.json.jwt).
+URI_LOGIN = """  vars:
     cm_url: "https://{{ lookup('ansible.builtin.env', 'CM_ADDRESS') }}"
     cm_ca: "{{ lookup('ansible.builtin.env', 'CM_CA_CERT') }}"
   tasks:
@@ -141,7 +121,14 @@ URI_PLAYBOOK = """
         ca_path: "{{ cm_ca }}"
       register: cm_login
       no_log: true
-    - name: wait
+"""
+
+# What people write today: log in once, then poll the job by id with uri + until.
+URI_PLAYBOOK = """
+- name: Wait with uri and until
+  hosts: all
+  gather_facts: false
+%(login)s    - name: wait
       ansible.builtin.uri:
         url: "{{ cm_url }}%(path)s/{{ job_id }}"
         headers:
@@ -263,7 +250,7 @@ def wait_one_job(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, in
     """
     samples: Samples = {name: [] for name in ("floor", "wait", "uri", "fan_out", "tuned_floor", "tuned_wait", "tuned_uri")}
     wait_text = WAIT_PLAYBOOK % {"interval": interval}
-    uri_text = URI_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH}
+    uri_text = URI_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH, "login": URI_LOGIN}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for _repetition in range(repeat):
             samples["floor"].append(_floor_run(bench))
@@ -294,7 +281,7 @@ def start_and_wait(bench: Bench, tuned: Bench, repeat: int, job_seconds: float, 
     """
     samples: Samples = {name: [] for name in ("start", "uri_start", "tuned_start", "tuned_uri_start")}
     ours = START_PLAYBOOK % {"interval": interval}
-    theirs = URI_START_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH}
+    theirs = URI_START_PLAYBOOK % {"interval": "%g" % interval, "path": AWS_JOBS_PATH, "login": URI_LOGIN}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for _repetition in range(repeat):
             for name, text in (("start", ours), ("uri_start", theirs)):
@@ -577,7 +564,7 @@ def idle_floor_and_uri_rate(bench: Bench, repeat: int, task_seconds: float, uri_
     """
     bench.sim.reset()
     job = bench.sim.add_job("aws", duration=3600)  # the loop is stopped below, not by the job
-    text = URI_PLAYBOOK % {"interval": "%g" % uri_delay, "path": AWS_JOBS_PATH}
+    text = URI_PLAYBOOK % {"interval": "%g" % uri_delay, "path": AWS_JOBS_PATH, "login": URI_LOGIN}
     path = bench.workdir / "uri-load.yml"
     path.write_text(text)
     argv = [os.path.join(BIN, "ansible-playbook"), "-i", bench.inventory(1), str(path), "-e", "job_id=" + job.id]
