@@ -189,7 +189,7 @@ def cancel(client: Any, cloud: Cloud, scope: str, jobs: List[Job], check_mode: b
     latest: List[Job] = []
     cancelled: List[str] = []
     for job in jobs:
-        if job["state"] in FINISHED_STATES:
+        if job["state"] in FINISHED_STATES or job.get("abort") is True:  # ended, or already being cancelled
             latest.append(job)
             continue
         cancelled.append(job["id"])

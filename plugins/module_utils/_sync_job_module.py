@@ -20,7 +20,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     validate_filter_values,
     validate_job_id,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CANCELLED, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CANCELLED, FINISHED_STATES, normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import (
     StartRequest,
     cancel,
@@ -150,7 +150,8 @@ def run_sync_job_module() -> None:
             jobs = _jobs_to_cancel(client, cloud, scope, params)
             latest, cancelled = cancel(client, cloud, scope, jobs, module.check_mode)
             result.update(changed=bool(cancelled), sync_jobs=latest)
-            watched = [] if module.check_mode else cancelled
+            # wait for every job still stopping, those cancelled by someone else a moment ago too
+            watched = [] if module.check_mode else [job["id"] for job in latest if job["state"] not in FINISHED_STATES]
             fail_on = [state for state in params["fail_on"] if state != CANCELLED]  # a cancelled job is the goal
     except CckmError as error:
         fail_from_error(module, error, **result)

@@ -126,3 +126,18 @@ def test_cancel_skips_finished_jobs_and_looks_before_resending_a_lost_cancel():
     latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs])
     assert sorted(cancelled) == ["a", "c"] and len(cm.cancels) == 2, "the lost cancel was looked at, not resent"
     assert {j["id"]: j.get("abort") for j in latest} == {"c": True, "b": None, "a": True}
+
+
+def test_a_job_already_being_cancelled_is_not_cancelled_again():
+    class CountingCM(FakeCM):
+        posts = []
+
+        def post(self, path, body=None):
+            self.posts.append(path)
+            raise AssertionError("no cancel may be sent")
+
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
+
+    cm = CountingCM([job("a", "in_progress", abort=True)])
+    latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs])
+    assert cancelled == [] and cm.posts == [] and latest[0]["abort"] is True
