@@ -82,16 +82,18 @@ def test_the_checkpoint_sends_what_ended_while_the_source_was_down_exactly_once(
     checkpoint = str(tmp_path / "checkpoint.json")
     args = connection(sim, cloud="google", interval=0.2, checkpoint=checkpoint)
     long = sim.add_job("google", duration=3.0)
-    first, _ = collect(args, lambda ev: len(ev) >= 1)
+    first, error = collect(args, lambda ev: len(ev) >= 1)
+    assert error is None, error
     assert keys(first) == [(long.id, "in_progress", None)]
     assert long.id in json.load(open(checkpoint))["watches"]["google/keys"]["running"]
     time.sleep(3.2)  # the source is down: the job ends, and another one starts and ends
     quick = sim.add_job("google", duration=0.1)
     time.sleep(0.3)
-    second, _ = collect(args, lambda ev: len(ev) >= 2, timeout=5)
+    second, error = collect(args, lambda ev: len(ev) >= 2, timeout=5)
+    assert error is None, error
     assert sorted(keys(second)) == sorted([(long.id, "succeeded", "in_progress"), (quick.id, "succeeded", None)])
-    third, _ = collect(args, lambda ev: False, timeout=1.0)
-    assert third == [], "nothing is sent twice"
+    third, error = collect(args, lambda ev: False, timeout=1.0)
+    assert third == [] and error is None, "nothing is sent twice"
 
 
 def test_an_unreadable_checkpoint_is_a_clear_message_and_a_missing_one_a_fresh_start(sim, tmp_path):
