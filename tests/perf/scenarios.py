@@ -374,6 +374,28 @@ class MinuteMeter:
         self.seen = total
 
 
+def _virtual_clock_watch(sim: Simulator) -> Tuple[Any, VirtualClock, Any]:
+    """A fresh simulator with one long AWS job, and the collection's IdWatch on it over real HTTPS,
+    with a client whose clock and sleep are a virtual clock (minutes of waiting pass in a moment)."""
+    sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
+
+    sim.reset()
+    job = sim.add_job("aws", duration=10 * 3600)
+    virtual = VirtualClock()
+    client = CckmClient(
+        "https://" + sim.address,
+        Credentials(sim.username, sim.password),
+        verify=sim.ca_file,
+        clock=virtual.clock,
+        sleep=virtual.sleep,
+    )
+    return job, virtual, IdWatch(client, JobQuery(CLOUDS["aws"], scope="keys", ids=[job.id]), [job.id])
+
+
 def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
     """5: requests per minute a long wait costs CM.
 
@@ -382,12 +404,8 @@ def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
     second; JWT refreshes happen on that clock too. Its baseline is in idle_floor_and_uri_rate.
     """
     sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
 
     defaults = wait_argspec()
     poll_interval = defaults["poll_interval"]["default"]
@@ -398,19 +416,10 @@ def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
     }
     sim = bench.sim
     for _repetition in range(repeat):
-        sim.reset()
-        job = sim.add_job("aws", duration=10 * 3600)
-        virtual = VirtualClock()
-        client = CckmClient(
-            "https://" + sim.address,
-            Credentials(sim.username, sim.password),
-            verify=sim.ca_file,
-            clock=virtual.clock,
-            sleep=virtual.sleep,
-        )
+        _job, virtual, watch = _virtual_clock_watch(sim)
         meter = MinuteMeter(sim, minutes)
         outcome = wait_for_jobs(
-            IdWatch(client, JobQuery(CLOUDS["aws"], scope="keys", ids=[job.id]), [job.id]).poll,
+            watch.poll,
             minutes * 60.0,
             poll_interval,
             max_poll_interval,
@@ -443,12 +452,8 @@ def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENES
     wait with pauses that only grow (to 30 s), as before the tenth-of-the-time-waited cap.
     """
     sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
 
     defaults = wait_argspec()
     samples: Samples = {}
@@ -458,17 +463,7 @@ def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENES
             key = "%s %g" % (rule, length)
             samples[key] = []
             for _repetition in range(repeat):
-                sim.reset()
-                job = sim.add_job("aws", duration=10 * 3600)
-                virtual = VirtualClock()
-                client = CckmClient(
-                    "https://" + sim.address,
-                    Credentials(sim.username, sim.password),
-                    verify=sim.ca_file,
-                    clock=virtual.clock,
-                    sleep=virtual.sleep,
-                )
-                watch = IdWatch(client, JobQuery(CLOUDS["aws"], scope="keys", ids=[job.id]), [job.id])
+                job, virtual, watch = _virtual_clock_watch(sim)
 
                 def poll(job=job, virtual=virtual, watch=watch, length=length):
                     if virtual.now >= length and job.duration > 3600:  # the job ends at ``length`` on the wait's clock
