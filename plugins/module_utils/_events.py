@@ -264,7 +264,6 @@ class SyncJobSource:
         self.logger = logger
         self.sleep = sleep
         self.client = client or config.settings.client(on_retry=logger.info)
-        self.polls = 0
 
     async def run(self, queue: Any) -> None:
         state = load_checkpoint(self.config.checkpoint)
@@ -291,6 +290,5 @@ class SyncJobSource:
                 self.logger.warning("ciphertrust.cckm.sync_jobs: %s; polling again in %.0f s", error.message, pause)
                 await self.sleep(pause)
                 continue
-            self.polls += 1
             delays = None
             await self.sleep(self.config.interval)

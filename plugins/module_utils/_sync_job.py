@@ -68,7 +68,6 @@ class StartOutcome(NamedTuple):
     """The started or reused job (normalized); None in check mode when a job would be started."""
     changed: bool
     reused: bool
-    posts: int
 
 
 def job_targets(cloud: Cloud, job: Job) -> List[str]:
@@ -121,9 +120,9 @@ def start_or_reuse(
     running = running_jobs(client, request.cloud, request.scope)
     covering = [job for job in running if covers(job, request)]
     if reuse_running and covering:
-        return StartOutcome(covering[0], changed=False, reused=True, posts=0)
+        return StartOutcome(covering[0], changed=False, reused=True)
     if check_mode:
-        return StartOutcome(None, changed=True, reused=False, posts=0)
+        return StartOutcome(None, changed=True, reused=False)
     known = {job["id"] for job in running}
     last_error: Optional[CckmError] = None
     for attempt in range(START_ATTEMPTS):
@@ -141,18 +140,18 @@ def start_or_reuse(
             if error.retryable or (error.status is not None and error.status >= 500):
                 started = [job for job in now_running if job["id"] not in known and covers(job, request)]
                 if started:  # the POST reached CM and started the job; only its answer was lost
-                    return StartOutcome(started[0], changed=True, reused=False, posts=attempt + 1)
+                    return StartOutcome(started[0], changed=True, reused=False)
                 continue  # nothing started: sending again cannot make a second job
             covering = [job for job in now_running if covers(job, request)]
             if reuse_running and covering:  # refused because a job that does it runs (started meanwhile)
-                return StartOutcome(covering[0], changed=False, reused=True, posts=attempt + 1)
+                return StartOutcome(covering[0], changed=False, reused=True)
             raise refused(error, request, now_running, covering) from None
         if isinstance(answer, dict) and answer.get("id"):
-            return StartOutcome(normalize_job(answer), changed=True, reused=False, posts=attempt + 1)
+            return StartOutcome(normalize_job(answer), changed=True, reused=False)
         now_running = running_jobs(client, request.cloud, request.scope)  # a 2xx without the job: find it
         started = [job for job in now_running if job["id"] not in known and covers(job, request)]
         if started:
-            return StartOutcome(started[0], changed=True, reused=False, posts=attempt + 1)
+            return StartOutcome(started[0], changed=True, reused=False)
         raise CckmError(
             "CipherTrust Manager accepted the start of the %s (POST %s) but answered no job, and no new job runs "
             "there; list the jobs with the cloud's info module." % (request.describe(), request.path)

@@ -49,6 +49,26 @@ WAIT_PLAYBOOK = """
         timeout: 300
 """
 
+
+def uri_poll(job: str) -> str:
+    """The uri + until task both uri baselines end with: poll the job ``{{ job }}`` by id until it has ended."""
+    return (
+        """    - name: wait
+      ansible.builtin.uri:
+        url: "{{ cm_url }}%(path)s/{{ """
+        + job
+        + """ }}"
+        headers:
+          Authorization: "Bearer {{ cm_login.json.jwt }}"
+        ca_path: "{{ cm_ca }}"
+      register: cm_job
+      until: cm_job.json.completed_at is defined
+      retries: 1000
+      delay: %(interval)s
+"""
+    )
+
+
 # Start a sync and wait for it: one sync_job task, against a uri POST and a uri + until loop.
 START_PLAYBOOK = """
 - name: Start and wait with the collection
@@ -81,17 +101,7 @@ URI_START_PLAYBOOK = """
         ca_path: "{{ cm_ca }}"
         status_code: [200, 201]
       register: cm_started
-    - name: wait
-      ansible.builtin.uri:
-        url: "{{ cm_url }}%(path)s/{{ cm_started.json.id }}"
-        headers:
-          Authorization: "Bearer {{ cm_login.json.jwt }}"
-        ca_path: "{{ cm_ca }}"
-      register: cm_job
-      until: cm_job.json.completed_at is defined
-      retries: 1000
-      delay: %(interval)s
-"""
+""" + uri_poll("cm_started.json.id")
 
 # Ansible's floor for a task that lasts as long as a wait: a module that only sleeps.
 IDLE_PLAYBOOK = """
@@ -128,17 +138,7 @@ URI_PLAYBOOK = """
 - name: Wait with uri and until
   hosts: all
   gather_facts: false
-%(login)s    - name: wait
-      ansible.builtin.uri:
-        url: "{{ cm_url }}%(path)s/{{ job_id }}"
-        headers:
-          Authorization: "Bearer {{ cm_login.json.jwt }}"
-        ca_path: "{{ cm_ca }}"
-      register: cm_job
-      until: cm_job.json.completed_at is defined
-      retries: 1000
-      delay: %(interval)s
-"""
+%(login)s""" + uri_poll("job_id")
 
 
 class Bench:
