@@ -6,7 +6,7 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 It logs in once per module run, refreshes the JWT before it expires (with the refresh token
 that login returned, so a long wait does not create more sessions on CM) and once more on a
-401; it retries GETs and the login with jittered backoff on connection errors, 429 (honouring
+401; it retries GETs and the login (never a write) with jittered backoff on connection errors, 429 (honouring
 Retry-After) and 500/502/503/504, never on other 4xx; it verifies TLS unless told not to and passes
 ``verify=`` with every request so ``REQUESTS_CA_BUNDLE`` cannot override ``ca_cert``; and it turns
 every failure into a CckmError with one clear sentence that never contains a secret.
@@ -205,13 +205,25 @@ class CckmClient:
         return self._request("GET", path, params=params, check=check, retry=True)
 
     def post(self, path: str, body: Optional[Dict[str, Any]] = None) -> Any:
-        """POST ``/api<path>`` once: a write is never retried blindly (a repeat could start a second job).
+        """POST ``/api<path>`` once (see ``write``): a repeat could start a second job."""
+        return self.write("POST", path, body if body is not None else {})
+
+    def patch(self, path: str, body: Dict[str, Any]) -> Any:
+        """PATCH ``/api<path>`` once (see ``write``)."""
+        return self.write("PATCH", path, body)
+
+    def delete(self, path: str) -> Any:
+        """DELETE ``/api<path>`` once (see ``write``)."""
+        return self.write("DELETE", path, None)
+
+    def write(self, method: str, path: str, body: Optional[Dict[str, Any]]) -> Any:
+        """Send a write once: it is never retried blindly.
 
         Only a 401 is repeated, once, after renewing the token: CM refused the request, so nothing
         happened. Any other failure, a lost answer included, goes to the caller, who must look at
         CM's state before deciding to send it again.
         """
-        return self._request("POST", path, json_body=body if body is not None else {}, retry=False)
+        return self._request(method, path, json_body=body, retry=False)
 
     def _request(
         self,
@@ -297,8 +309,12 @@ class CckmClient:
 
     def get_job(self, path: str) -> Optional[Dict[str, Any]]:
         """One raw job by its path, or None when CM answers 404."""
+        return self.get_or_none(path, check=job_content)
+
+    def get_or_none(self, path: str, check: Check) -> Optional[Dict[str, Any]]:
+        """One resource (checked by ``check``, as in ``get``), or None when CM answers 404."""
         try:
-            return self.get(path, check=job_content)
+            return self.get(path, check=check)
         except CckmError as error:
             if error.status == 404:
                 return None

@@ -37,6 +37,10 @@ class Cloud(NamedTuple):
     """Module option of ``sync_job`` that names what to synchronize (the filter option, or ``partitions`` for luna)."""
     job_target_keys: Tuple[str, ...]
     """Fields of a job that list its targets (Salesforce's example carries them under ``kms`` too)."""
+    schedule_cloud: str
+    """``cloud_name`` of a scheduled synchronization (``cckm_synchronization_params``), e.g. ``AzureCloud``."""
+    schedule_targets: str
+    """Field of ``cckm_synchronization_params`` that lists the targets, e.g. ``oci_vaults`` for oci."""
     regions: bool = False
     """Whether a start also takes ``regions`` (AWS; none means every region)."""
 
@@ -66,6 +70,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=False,
         target_option="kms",
         job_target_keys=("kms",),
+        schedule_cloud="aws",
+        schedule_targets="kms",
         regions=True,
     ),
     "azure": Cloud(
@@ -81,6 +87,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=False,
         target_option="key_vaults",
         job_target_keys=("key_vaults",),
+        schedule_cloud="AzureCloud",
+        schedule_targets="key_vaults",
     ),
     "google": Cloud(
         name="google",
@@ -91,6 +99,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=True,
         target_option="key_rings",
         job_target_keys=("key_rings",),
+        schedule_cloud="gcp",
+        schedule_targets="key_rings",
     ),
     "oci": Cloud(
         name="oci",
@@ -101,6 +111,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=False,
         target_option="vaults",
         job_target_keys=("vaults",),
+        schedule_cloud="oci",
+        schedule_targets="oci_vaults",
     ),
     "sap": Cloud(
         name="sap",
@@ -111,6 +123,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=False,
         target_option="groups",
         job_target_keys=("groups",),
+        schedule_cloud="sap",
+        schedule_targets="groups",
     ),
     "sfdc": Cloud(
         name="sfdc",
@@ -124,6 +138,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=True,
         target_option="organizations",
         job_target_keys=("organizations", "kms"),
+        schedule_cloud="sfdc",
+        schedule_targets="organizations",
     ),
     "luna": Cloud(
         name="luna",
@@ -134,6 +150,8 @@ CLOUDS: Dict[str, Cloud] = {
         sortable=False,
         target_option="partitions",
         job_target_keys=("partitions",),
+        schedule_cloud="hsm-luna",
+        schedule_targets="partitions",
     ),
 }
 
@@ -143,6 +161,10 @@ FILTER_OPTIONS: Tuple[str, ...] = tuple(sorted({c.filter_option for c in CLOUDS.
 
 TARGET_OPTIONS: Tuple[str, ...] = tuple(sorted({c.target_option for c in CLOUDS.values()} | {"regions"}))
 """Every option of sync_job that names what to synchronize, of every cloud."""
+
+
+SCHEDULE_CLOUDS: Dict[str, Cloud] = {c.schedule_cloud.lower(): c for c in CLOUDS.values()}
+"""Scheduler ``cloud_name`` (lower-cased: CM's case is not documented to be stable) -> cloud."""
 
 
 def cloud_with_filter(option: str) -> Tuple[str, ...]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Dict, NoReturn, Optional
+from typing import Any, Dict, List, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud, cloud_with_filter
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud, cloud_with_filter
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection import CONNECTION_OPTIONS, connection_settings
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 
@@ -113,6 +113,19 @@ def validate_filter_values(option: str, values: Optional[list]) -> list:
     if any(not v for v in cleaned):
         raise CckmInputError(option, "has an empty value; list names or ids, e.g. %s: [name1, name2]." % option)
     return cleaned
+
+
+def checked_targets(cloud: Cloud, params: Dict[str, Any]) -> List[str]:
+    """The targets given for ``cloud`` (its target option), checked; a target option of another cloud is refused by name."""
+    for option in TARGET_OPTIONS:
+        if params.get(option) is None or option == cloud.target_option or (option == "regions" and cloud.regions):
+            continue
+        owners = ", ".join(c.name for c in CLOUDS.values() if c.target_option == option or (option == "regions" and c.regions))
+        raise CckmInputError(
+            option,
+            "is a target of %s jobs, not of %s; the %s targets are %s." % (owners, cloud.name, cloud.name, cloud.target_option),
+        )
+    return validate_filter_values(cloud.target_option, params.get(cloud.target_option)) if params.get(cloud.target_option) else []
 
 
 def misplaced_filter_message(option: str, cloud: Cloud) -> str:

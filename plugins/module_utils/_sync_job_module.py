@@ -13,6 +13,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CL
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+    checked_targets,
     client_from_module,
     connection_argspec,
     fail_from_error,
@@ -56,24 +57,11 @@ def sync_job_argspec() -> Dict[str, Dict[str, Any]]:
     return spec
 
 
-def _targets(cloud: Cloud, params: Dict[str, Any]) -> List[str]:
-    """The target option of ``cloud``, checked; a target option of another cloud is refused by name."""
-    for option in TARGET_OPTIONS:
-        if params.get(option) is None or option == cloud.target_option or (option == "regions" and cloud.regions):
-            continue
-        owners = ", ".join(c.name for c in CLOUDS.values() if c.target_option == option or (option == "regions" and c.regions))
-        raise CckmInputError(
-            option,
-            "is a target of %s jobs, not of %s; the %s targets are %s." % (owners, cloud.name, cloud.name, cloud.target_option),
-        )
-    return validate_filter_values(cloud.target_option, params.get(cloud.target_option)) if params.get(cloud.target_option) else []
-
-
 def start_request(params: Dict[str, Any]) -> StartRequest:
     """The start asked for, checked before any request."""
     cloud = CLOUDS[params["cloud"]]
     scope = checked_scope(cloud, params.get("scope"))
-    targets = _targets(cloud, params)
+    targets = checked_targets(cloud, params)
     if params.get("id") is not None:
         raise CckmInputError("id", "names jobs to cancel: it goes with state: cancelled, not with state: started.")
     if targets and params["synchronize_all"]:
@@ -96,7 +84,7 @@ def start_request(params: Dict[str, Any]) -> StartRequest:
 
 def _jobs_to_cancel(client: Any, cloud: Cloud, scope: str, params: Dict[str, Any]) -> List[Dict[str, Any]]:
     ids = [validate_job_id("id", job_id) for job_id in params.get("id") or []]
-    targets = _targets(cloud, params)
+    targets = checked_targets(cloud, params)
     if params.get("id") is not None and not ids:
         raise CckmInputError("id", "is an empty list; give the ids of the jobs to cancel.")
     if ids and (targets or params["synchronize_all"]):

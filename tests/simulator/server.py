@@ -22,6 +22,7 @@ import trustme
 
 from tests.simulator.families import FAMILIES, Family
 from tests.simulator.faults import Fault
+from tests.simulator.scheduler import CONFIGS, RUNS, Scheduler
 from tests.simulator.store import JobStore, SimJob
 
 LOGIN_PATH = "/api/v1/auth/tokens"
@@ -118,6 +119,7 @@ class Simulator:
         self.page_hook = None  # callable(path, skip) run before each listing page (tests move data between pages)
         self.starting = Starting()
         self.start_bodies: List[Dict[str, Any]] = []  # every start request's path and body, in order
+        self.scheduler = Scheduler(start_job=self._scheduled_job, running_job=self._running_job)
         self._tmp = tempfile.TemporaryDirectory(prefix="cm-sim-", dir=workdir)
         self.ca = trustme.CA()
         self.cert = self.ca.issue_cert(*(cert_names or ["127.0.0.1", "localhost"]))
@@ -214,6 +216,7 @@ class Simulator:
             self.status_filter = "exact"
             self.starting = Starting()
             self.start_bodies.clear()
+        self.scheduler.clear()
 
     def inject(self, kind: str, **kwargs: Any) -> Fault:
         fault = Fault(kind, **kwargs)
@@ -229,6 +232,20 @@ class Simulator:
         """``count`` jobs at once (one sort instead of one per job: 10,000 jobs in a blink)."""
         family = FAMILIES[(cloud, scope)]
         return self.store.add_many([SimJob(family, **kwargs) for _job in range(count)])
+
+    def _scheduled_job(self, cloud: str, targets: List[str]) -> SimJob:
+        """The keys synchronization a scheduled run (run-now) starts."""
+        family = FAMILIES[(cloud, "keys")]
+        target_key = self.starting.sfdc_job_key if cloud == "sfdc" else (family.filter_key or "partitions")
+        job = SimJob(
+            family, filter_values=targets, duration=self.starting.duration, outcome=self.starting.outcome, target_key=target_key
+        )
+        return self.store.add(job)
+
+    def _running_job(self, cloud: str) -> Optional[SimJob]:
+        now = time.time()
+        running = [job for job in self.store.query(FAMILIES[(cloud, "keys")].path, {}, now) if not job.finished(now)]
+        return running[0] if running else None
 
     def requests_seen(self) -> List[Dict[str, Any]]:
         """Every request since the last reset: ``{"time", "method", "path"}``, in arrival order."""
@@ -366,6 +383,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
     # -- plumbing ---------------------------------------------------------------------------------
 
     def _send(
@@ -470,6 +490,13 @@ class _Handler(BaseHTTPRequestHandler):
             if self._apply_fault("login"):
                 return
             return self._login()
+        scheduled = _scheduler_route(path)
+        if scheduled:
+            listing = method == "GET" and scheduled[0] in ("configs", "runs")
+            kind = "list" if listing else "get" if method == "GET" else "other"
+            if self._apply_fault(kind, act=lambda: self._answer_scheduler(method, path, scheduled, query)):
+                return
+            return self._answer_scheduler(method, path, scheduled, query)
         route = _route(path)
         target = route[2] if route else None
         request_kind = "list" if method == "GET" and target == "list" else "get" if method == "GET" and route else "other"
@@ -477,11 +504,51 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._answer(method, route, query)
 
-    def _answer(self, method: str, route: Any, query: Dict[str, List[str]]) -> None:
+    def _authorized(self) -> bool:
+        """Whether the request carries a valid JWT; if not, it has been answered 401."""
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or not self.sim.jwt_valid(auth[7:]):
             self.sim.count("unauthorized")
-            return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Token is expired or invalid"))
+            self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Token is expired or invalid"))
+            return False
+        return True
+
+    def _answer_scheduler(self, method: str, path: str, route: Tuple[str, Optional[str]], query: Dict[str, List[str]]) -> None:
+        if not self._authorized():
+            return None
+        target, config_id = route
+        scheduler = self.sim.scheduler
+        self.sim.count("scheduler:%s %s" % (method, target))
+        if (method, target) == ("GET", "configs"):
+            return self._paged(scheduler.list_configs(query), query)
+        if (method, target) == ("GET", "runs"):
+            return self._paged(scheduler.list_runs(query), query)
+        if (method, target) == ("POST", "configs"):
+            status, body = scheduler.create(path, self.body)
+        elif (method, target) == ("GET", "config"):
+            status, body = scheduler.get(config_id)
+        elif (method, target) == ("PATCH", "config"):
+            status, body = scheduler.patch(path, config_id, self.body)
+        elif (method, target) == ("DELETE", "config"):
+            status, body = scheduler.delete(path, config_id)
+        elif (method, target) == ("POST", "run-now"):
+            status, body = scheduler.run_now(path, config_id)
+        else:
+            status, body = 405, _error_body(3, "NCERRMethodNotAllowed", "Method not allowed")
+        return self._send(status, body)
+
+    def _paged(self, items: List[Dict[str, Any]], query: Dict[str, List[str]]) -> None:
+        try:
+            skip = int(query.get("skip", ["0"])[0])
+            limit = int(query.get("limit", [str(DEFAULT_PAGE)])[0])
+        except ValueError:
+            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must be integers"))
+        limit = min(limit or DEFAULT_PAGE, self.sim.max_limit)
+        return self._send(200, {"skip": skip, "limit": limit, "total": len(items), "resources": items[skip : skip + limit]})
+
+    def _answer(self, method: str, route: Any, query: Dict[str, List[str]]) -> None:
+        if not self._authorized():
+            return None
         if route is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Resource not found"))
         family, job_id, target = route
@@ -630,6 +697,21 @@ class _Sink:
 
     def close(self) -> None:
         pass
+
+
+def _scheduler_route(path: str) -> Optional[Tuple[str, Optional[str]]]:
+    """(target, config id) for a scheduler path: ``configs``, ``config``, ``run-now`` or ``runs``; None for others."""
+    if path == RUNS:
+        return "runs", None
+    if path == CONFIGS:
+        return "configs", None
+    if path.startswith(CONFIGS + "/"):
+        rest = path[len(CONFIGS) + 1 :].split("/")
+        if len(rest) == 1:
+            return "config", rest[0]
+        if len(rest) == 2 and rest[1] == "run-now":
+            return "run-now", rest[0]
+    return None
 
 
 def _route(path: str) -> Optional[Tuple[Family, Optional[str], str]]:

@@ -1,0 +1,141 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Five-field cron expressions (CM scheduler's ``run_at``): checking them and finding the next run.
+
+Internal to ciphertrust.cckm: not a public API, may change without notice.
+
+Fields are minute, hour, day of month, month and day of week, each ``*``, a number or name, a range
+``a-b``, a step ``*/n`` or ``a-b/n``, or a comma list of those. When both day fields are restricted a
+day matches either (as every cron does). Times are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import FrozenSet, List, NamedTuple, Optional, Tuple
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
+
+UTC = datetime.timezone.utc
+SEARCH_DAYS = 366 * 9
+"""How far ahead a next run is looked for: a 29 February schedule runs at least once in 8 years."""
+
+
+class Field(NamedTuple):
+    name: str
+    low: int
+    high: int
+    names: Tuple[str, ...] = ()
+    """Names of the values from ``low`` on (``jan``..., ``sun``...)."""
+
+
+FIELDS: Tuple[Field, ...] = (
+    Field("minute", 0, 59),
+    Field("hour", 0, 23),
+    Field("day of month", 1, 31),
+    Field("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    Field("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")),
+)
+
+
+class Cron(NamedTuple):
+    """A parsed ``run_at``: the values each field allows, and whether each day field is restricted."""
+
+    minutes: FrozenSet[int]
+    hours: FrozenSet[int]
+    days: FrozenSet[int]
+    months: FrozenSet[int]
+    weekdays: FrozenSet[int]
+    """0 is Sunday (7 is read as Sunday too)."""
+    days_restricted: bool
+    weekdays_restricted: bool
+
+    def matches_day(self, day: datetime.date) -> bool:
+        if day.month not in self.months:
+            return False
+        in_days = day.day in self.days
+        in_weekdays = day.isoweekday() % 7 in self.weekdays
+        if self.days_restricted and self.weekdays_restricted:
+            return in_days or in_weekdays
+        return in_days and in_weekdays
+
+    def next_after(self, moment: datetime.datetime) -> Optional[datetime.datetime]:
+        """The first run strictly after ``moment`` (aware, any zone), in UTC; None when it never runs."""
+        start = moment.astimezone(UTC).replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+        hours = sorted(self.hours)
+        minutes = sorted(self.minutes)
+        day = start.date()
+        for offset in range(SEARCH_DAYS):
+            if self.matches_day(day):
+                for hour in hours:
+                    if offset == 0 and hour < start.hour:
+                        continue
+                    for minute in minutes:
+                        if offset == 0 and hour == start.hour and minute < start.minute:
+                            continue
+                        return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+            day += datetime.timedelta(days=1)
+        return None
+
+
+def parse_cron(option: str, text: str) -> Cron:
+    """``text`` parsed, or a CckmInputError naming ``option`` and the bad field."""
+    fields = str(text).split()
+    if len(fields) != len(FIELDS):
+        raise CckmInputError(
+            option,
+            "%r has %d fields; a cron expression has 5: minute hour day-of-month month day-of-week, e.g. "
+            "'0 2 * * *' (every day at 02:00 UTC)." % (text, len(fields)),
+        )
+    values: List[FrozenSet[int]] = [_parse_field(option, spec, part) for spec, part in zip(FIELDS, fields)]
+    weekdays = frozenset(0 if day == 7 else day for day in values[4])
+    return Cron(
+        values[0], values[1], values[2], values[3], weekdays, not fields[2].startswith("*"), not fields[4].startswith("*")
+    )
+
+
+def _parse_field(option: str, spec: Field, text: str) -> FrozenSet[int]:
+    allowed: set = set()
+    for part in text.split(","):
+        allowed |= _parse_part(option, spec, part, text)
+    return frozenset(allowed)
+
+
+def _parse_part(option: str, spec: Field, part: str, whole: str) -> set:
+    def bad(why: str) -> CckmInputError:
+        names = " or names %s-%s" % (spec.names[0], spec.names[-1]) if spec.names else ""
+        return CckmInputError(
+            option,
+            "the %s field %r %s; it takes %d-%d%s, '*', ranges a-b and steps */n."
+            % (spec.name, whole, why, spec.low, spec.high, names),
+        )
+
+    body, _slash, step_text = part.partition("/")
+    step = 1
+    if _slash:
+        if not step_text.isdigit() or int(step_text) < 1:
+            raise bad("has a bad step %r" % step_text)
+        step = int(step_text)
+    if body == "*":
+        low, high = spec.low, spec.high
+    elif "-" in body:
+        first, _dash, last = body.partition("-")
+        low, high = _value(first, spec, bad), _value(last, spec, bad)
+        if low > high:
+            raise bad("has a range that ends before it starts")
+    else:
+        low = _value(body, spec, bad)
+        high = spec.high if _slash else low  # ``a/n``: from a to the end, every n
+    return set(range(low, high + 1, step))
+
+
+def _value(text: str, spec: Field, bad) -> int:
+    word = text.strip().lower()
+    if word in spec.names:
+        return spec.low + spec.names.index(word)
+    if not word.isdigit():
+        raise bad("holds %r, which is neither a number nor a name" % text if text else "has an empty value")
+    number = int(word)
+    if not spec.low <= number <= spec.high:
+        raise bad("holds %d, out of range" % number)
+    return number

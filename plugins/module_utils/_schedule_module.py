@@ -1,0 +1,221 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options and main of ``sync_schedule`` and ``sync_schedule_info``.
+
+Internal to ciphertrust.cckm: not a public API, may change without notice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, Optional
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import UTC, parse_cron
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+    checked_targets,
+    client_from_module,
+    connection_argspec,
+    fail_from_error,
+    new_module,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler import (
+    create,
+    delete,
+    find_schedule,
+    list_schedules,
+    read_runs,
+    run_now,
+    update,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import (
+    SETTINGS,
+    Wanted,
+    attach_last_runs,
+    checked_time,
+    cloud_of,
+    create_body,
+    normalize_schedule,
+    patch_body,
+    predicted,
+    view,
+)
+
+MAX_LAST_RUNS = 5
+
+
+def schedule_argspec() -> Dict[str, Dict[str, Any]]:
+    """Options of ``sync_schedule``."""
+    spec = connection_argspec()
+    spec.update(
+        name={"type": "str", "required": True},
+        state={"type": "str", "default": "present", "choices": ["present", "absent"]},
+        cloud={"type": "str", "choices": sorted(CLOUDS)},
+        synchronize_all={"type": "bool"},
+        take_cloud_key_backup={"type": "bool"},
+        run_at={"type": "str"},
+        description={"type": "str"},
+        disabled={"type": "bool"},
+        start_date={"type": "str"},
+        end_date={"type": "str"},
+        run_on={"type": "str"},
+        run_now={"type": "bool", "default": False},
+        recreate={"type": "bool", "default": False},
+    )
+    for option in TARGET_OPTIONS:
+        spec[option] = {"type": "list", "elements": "str", "no_log": False}
+    return spec
+
+
+def schedule_info_argspec() -> Dict[str, Dict[str, Any]]:
+    """Options of ``sync_schedule_info``."""
+    spec = connection_argspec()
+    spec.update(
+        name={"type": "str"},
+        cloud={"type": "str", "choices": sorted(CLOUDS)},
+        last_runs={"type": "int", "default": MAX_LAST_RUNS},
+    )
+    return spec
+
+
+def _name(params: Dict[str, Any]) -> str:
+    name = str(params.get("name") or "").strip()
+    if not name:
+        raise CckmInputError("name", "is empty; give the schedule's name, e.g. name: nightly-azure-sync.")
+    return name
+
+
+def wanted_from(params: Dict[str, Any]) -> Wanted:
+    """The declared schedule, every option checked before any request."""
+    name = _name(params)
+    if params["state"] == "absent":
+        if params["run_now"]:
+            raise CckmInputError("run_now", "cannot be given with state: absent; a deleted schedule cannot run.")
+        return Wanted(name, None, None, None, None, None, {})
+    for option in ("cloud", "run_at"):
+        if not params.get(option):
+            raise CckmInputError(
+                option, "is required with state: present (the schedule is declared whole: cloud, run_at and the targets)."
+            )
+    cloud = CLOUDS[params["cloud"]]
+    targets = checked_targets(cloud, params)
+    synchronize_all = params.get("synchronize_all") is True
+    if targets and synchronize_all:
+        raise CckmInputError(
+            cloud.target_option, "cannot be given with synchronize_all: true; give the targets, or synchronize all of them."
+        )
+    if not targets and not synchronize_all:
+        raise CckmInputError(
+            cloud.target_option,
+            "is required for a %s schedule: give the %s to synchronize (%s: [name1, name2]), or synchronize_all: true."
+            % (cloud.name, cloud.target_option, cloud.target_option),
+        )
+    if params.get("take_cloud_key_backup") is not None and not cloud.scope(None).backup:
+        raise CckmInputError("take_cloud_key_backup", "applies to azure schedules only, not to %s." % cloud.name)
+    settings: Dict[str, Any] = {field: params.get(field) for field in SETTINGS}
+    settings["run_at"] = " ".join(str(params["run_at"]).split())
+    parse_cron("run_at", settings["run_at"])
+    for option in ("start_date", "end_date"):
+        if params.get(option) is not None:
+            settings[option] = checked_time(option, params[option])
+    if settings["start_date"] and settings["end_date"] and settings["end_date"] <= settings["start_date"]:
+        raise CckmInputError("end_date", "%s is not after start_date %s." % (settings["end_date"], settings["start_date"]))
+    if params.get("run_on") is not None and not str(params["run_on"]).strip():
+        raise CckmInputError("run_on", "is empty; give 'any' (any node of the cluster) or a node id.")
+    regions = list(params["regions"]) if params.get("regions") is not None else None
+    return Wanted(
+        name,
+        cloud,
+        [] if synchronize_all else targets,
+        regions,
+        synchronize_all,
+        params.get("take_cloud_key_backup"),
+        settings,
+    )
+
+
+def run_schedule_module() -> None:
+    module = new_module(schedule_argspec())
+    params = module.params
+    result: Dict[str, Any] = {"changed": False, "schedule": None}
+    try:
+        wanted = wanted_from(params)
+        client = client_from_module(module)
+        current = find_schedule(client, wanted.name)
+        before = view(current)
+        after: Optional[Dict[str, Any]] = None
+        config = current
+        if params["state"] == "absent":
+            after = {}
+            if current is not None:
+                result["changed"] = True
+                if not module.check_mode:
+                    result["changed"] = delete(client, current)
+            config = None
+        else:
+            if current is not None and cloud_of(current) is not wanted.cloud:
+                current = _replaceable(module, client, current, wanted)
+            if current is None:
+                body = create_body(wanted)
+                result["changed"] = True
+                after = view(dict(body, id=None, job_config_params=body["cckm_synchronization_params"]))
+                config = None if module.check_mode else create(client, wanted)
+            else:
+                body = patch_body(wanted, current)
+                after = view(predicted(current, body))
+                if body:
+                    result["changed"] = True
+                    config = predicted(current, body) if module.check_mode else update(client, current, wanted)
+            if params["run_now"]:
+                result["changed"] = True
+                result["sync_job"] = None
+                if not module.check_mode:
+                    result["sync_job"], warnings = run_now(client, config)
+                    for warning in warnings:
+                        module.warn(warning)
+        now = datetime.datetime.now(UTC)
+        result["schedule"] = normalize_schedule(config, now) if config is not None and config.get("id") else None
+        if module._diff:
+            result["diff"] = {"before": before, "after": after if after is not None else before}
+    except CckmError as error:
+        fail_from_error(module, error, **result)
+    module.exit_json(**result)
+
+
+def _replaceable(module: Any, client: Any, current: Dict[str, Any], wanted: Wanted) -> Optional[Dict[str, Any]]:
+    """A schedule of another cloud: refused unless ``recreate``; then deleted (None: to be created anew)."""
+    have = cloud_of(current)
+    have_name = have.name if have else str(current.get("job_config_params") or "an unknown cloud")
+    if not module.params["recreate"]:
+        raise CckmInputError(
+            "cloud",
+            "schedule %r (id %s) synchronizes %s, and CipherTrust Manager cannot change a schedule's cloud. Set "
+            "recreate: true to delete it and create it anew for %s, or give another name."
+            % (wanted.name, current.get("id"), have_name, wanted.cloud.name),
+        )
+    if not module.check_mode:
+        delete(client, current)
+    return None
+
+
+def run_schedule_info_module() -> None:
+    module = new_module(schedule_info_argspec())
+    params = module.params
+    try:
+        name = _name(params) if params.get("name") is not None else None
+        if not 0 <= params["last_runs"] <= MAX_LAST_RUNS:
+            raise CckmInputError(
+                "last_runs", "must be 0 to %d, got %d (0 skips reading the runs)." % (MAX_LAST_RUNS, params["last_runs"])
+            )
+        client = client_from_module(module)
+        configs = list_schedules(client, name)
+        if params.get("cloud"):
+            configs = [config for config in configs if cloud_of(config) is CLOUDS[params["cloud"]]]
+        now = datetime.datetime.now(UTC)
+        schedules = [normalize_schedule(config, now) for config in configs]
+        if params["last_runs"] and schedules:
+            attach_last_runs(schedules, read_runs(client, [str(s.get("id")) for s in schedules]), params["last_runs"])
+    except CckmError as error:
+        fail_from_error(module, error, schedules=[])
+    module.exit_json(changed=False, schedules=schedules)
