@@ -10,6 +10,7 @@ import yaml
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
 from tests.simulator.families import FAMILIES
+from tests.simulator.scheduler import SCHEDULER_CLOUDS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 
@@ -54,6 +55,11 @@ def test_each_cloud_has_an_info_module_whose_own_options_match_its_argspec():
         assert documented | common | connection == set(info_argspec(cloud)), name
         if "scope" in documented:
             assert doc["options"]["scope"]["choices"] == sorted(cloud.scopes)
+
+
+def test_every_cloud_has_the_schedulers_cloud_name_and_target_field():
+    ours = {cloud.schedule_cloud: (cloud.name, cloud.schedule_targets) for cloud in CLOUDS.values()}
+    assert ours == SCHEDULER_CLOUDS
 
 
 def test_action_group_lists_every_module():
