@@ -18,6 +18,7 @@ import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedule_module import schedule_argspec, schedule_info_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job_module import sync_job_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
 from tests.integration.helpers import ROOT
@@ -136,9 +137,55 @@ def sync_job_cases() -> List[Case]:
     return cases
 
 
+def schedule_cases() -> List[Case]:
+    base = {"name": "nightly", "cloud": "azure", "key_vaults": ["vault1"], "run_at": "0 2 * * *"}
+    cases = generated_cases(schedule_argspec(), base)
+    cases += [
+        ("name missing", {"cloud": "aws", "kms": ["k"], "run_at": "0 2 * * *"}, "name"),
+        ("empty name", dict(base, name="  "), "name"),
+        ("cloud missing", {"name": "n", "key_vaults": ["v"], "run_at": "0 2 * * *"}, "cloud"),
+        ("run_at missing", {"name": "n", "cloud": "azure", "key_vaults": ["v"]}, "run_at"),
+        ("run_at with 6 fields", dict(base, run_at="0 0 2 * * *"), "run_at"),
+        ("run_at with an hour of 25", dict(base, run_at="0 25 * * *"), "run_at"),
+        ("run_at with a bad day name", dict(base, run_at="0 2 * * someday"), "run_at"),
+        ("neither targets nor synchronize_all", {"name": "n", "cloud": "azure", "run_at": "0 2 * * *"}, "key_vaults"),
+        ("targets and synchronize_all", dict(base, synchronize_all=True), "key_vaults"),
+        ("target of another cloud", dict(base, kms=["x"]), "kms"),
+        ("regions outside aws", dict(base, regions=["eu-west-1"]), "regions"),
+        (
+            "take_cloud_key_backup outside azure",
+            {"name": "n", "cloud": "google", "key_rings": ["r"], "run_at": "0 2 * * *", "take_cloud_key_backup": True},
+            "take_cloud_key_backup",
+        ),
+        ("empty target value", dict(base, key_vaults=[""]), "key_vaults"),
+        ("start_date that is not RFC 3339", dict(base, start_date="next monday"), "start_date"),
+        ("end_date without a zone", dict(base, end_date="2027-01-01T00:00:00"), "end_date"),
+        (
+            "end_date before start_date",
+            dict(base, start_date="2027-01-02T00:00:00Z", end_date="2027-01-01T00:00:00Z"),
+            "end_date",
+        ),
+        ("empty run_on", dict(base, run_on=" "), "run_on"),
+        ("run_now with state absent", {"name": "n", "state": "absent", "run_now": True}, "run_now"),
+    ]
+    return cases
+
+
+def schedule_info_cases() -> List[Case]:
+    cases = generated_cases(schedule_info_argspec(), {})
+    cases += [
+        ("last_runs above 5", {"last_runs": 6}, "last_runs"),
+        ("negative last_runs", {"last_runs": -1}, "last_runs"),
+        ("empty name", {"name": ""}, "name"),
+    ]
+    return cases
+
+
 MODULES = {"%s_sync_job_info" % name: info_cases(name) for name in sorted(CLOUDS)}
 MODULES["sync_job_wait"] = wait_cases()
 MODULES["sync_job"] = sync_job_cases()
+MODULES["sync_schedule"] = schedule_cases()
+MODULES["sync_schedule_info"] = schedule_info_cases()
 
 PLAYBOOK = """
 - hosts: localhost

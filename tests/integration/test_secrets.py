@@ -59,6 +59,26 @@ EVERYTHING = """
         state: cancelled
         id: ["%(cancel_job)s"]
 
+    - name: schedule run now
+      ciphertrust.cckm.sync_schedule:
+        name: secret-scan
+        cloud: google
+        key_rings: [ring-secret-scan]
+        run_at: "0 2 * * *"
+        run_now: true
+      diff: true
+
+    - name: schedules
+      ciphertrust.cckm.sync_schedule_info:
+
+    - name: schedule refused
+      ciphertrust.cckm.sync_schedule:
+        name: secret-scan
+        cloud: aws
+        kms: [kms-secret-scan]
+        run_at: "0 2 * * *"
+      ignore_errors: true
+
     - name: wrong password
       ciphertrust.cckm.google_sync_job_info:
         password: "%(wrong)s"
@@ -101,8 +121,9 @@ INFO_TASK = "".join(
     for name, scope in INFO_SCOPES.items()
 )
 
-# Module runs in EVERYTHING that log in with the password: an info call per cloud, 2 waits, 2 sync_job, 2 roles.
-PASSWORD_RUNS = len(CLOUDS) + 6
+# Module runs in EVERYTHING that log in with the password: an info call per cloud, 2 waits, 2 sync_job, 3 schedule
+# tasks, 2 roles.
+PASSWORD_RUNS = len(CLOUDS) + 9
 
 
 def prepare(sim, folder):
@@ -152,7 +173,7 @@ def test_every_module_and_the_role_at_vvvv_leak_nothing(sim, ansible, tmp_path):
     run = ansible.playbook_file(str(playbook), "-vvvv", ANSIBLE_LOG_PATH=str(log), timeout=300)
     assert run.rc == 0, run.output
     failures = [r for r in run.records if r["status"] == "failed"]
-    assert {"wait that fails", "wrong password", "revoked refresh token"} <= {r["task"] for r in failures}
+    assert {"wait that fails", "wrong password", "revoked refresh token", "schedule refused"} <= {r["task"] for r in failures}
     assert len([r for r in failures if r["action"] == "ciphertrust.cckm.sync_job_wait"]) == 2, "the role failed too"
     secrets = sim.secrets_issued() + [WRONG_PASSWORD]
     assert len(secrets) > PASSWORD_RUNS + 3
