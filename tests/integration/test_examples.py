@@ -79,3 +79,16 @@ def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
     assert again.rc == 0, again.output
     assert again.result("Report")["msg"].startswith("Reused running job %s: succeeded" % running.id)
     assert len(sim.start_bodies) == 1, "the second run started nothing"
+
+
+def test_nightly_azure_sync_waits_for_tonights_run(sim, ansible):
+    sim.scheduler.settings.fire = True  # the simulator runs due schedules, as CM does
+    sim.starting.duration = 2.0
+    run = run_example(ansible, "nightly_azure_sync.yml", "-e", "nightly_run_at='* * * * *' nightly_poll_delay=2", timeout=300)
+    assert run.rc == 0, run.output[-3000:]
+    (create,) = [w for w in sim.scheduler.writes if w["method"] == "POST"]
+    assert create["body"]["cckm_synchronization_params"] == {"cloud_name": "AzureCloud", "synchronize_all": True}
+    (ran,) = sim.scheduler.runs
+    assert ran["createdAt"][:16] >= run.result("A nightly")["schedule"]["next_run_at"][:16]
+    assert "Tonight's run of nightly-azure-vaults started" in run.result("Report")["msg"]
+    assert [j["id"] for j in run.result("Wait for tonight")["sync_jobs"]] == [ran["job"].id]

@@ -60,6 +60,38 @@ def cron_problem(text: Any) -> Optional[str]:
     return None
 
 
+def _allowed(part: str, low: int, high: int) -> set:
+    """The values one cron field allows (names of days and months read as numbers)."""
+    names = {name: number for number, name in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}
+    names.update(
+        {
+            name: number + 1
+            for number, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+        }
+    )
+    values: set = set()
+    for item in part.lower().split(","):
+        body, _slash, step = item.partition("/")
+        first, _dash, last = body.partition("-")
+        start = low if body == "*" else int(names.get(first, first))
+        end = high if body == "*" or (_slash and not _dash) else int(names.get(last or first, last or first))
+        values |= set(range(start, end + 1, int(step or 1)))
+    return values
+
+
+def cron_due(text: str, moment: time.struct_time) -> bool:
+    """Whether ``text`` runs in the UTC minute ``moment``."""
+    minute, hour, day, month, weekday = str(text).split()
+    dow = {value % 7 for value in _allowed(weekday, 0, 7)}
+    in_day, in_weekday = moment.tm_mday in _allowed(day, 1, 31), (moment.tm_wday + 1) % 7 in dow
+    days_ok = (in_day or in_weekday) if not day.startswith("*") and not weekday.startswith("*") else (in_day and in_weekday)
+    return (
+        moment.tm_min in _allowed(minute, 0, 59)
+        and moment.tm_hour in _allowed(hour, 0, 23)
+        and (moment.tm_mon in _allowed(month, 1, 12) and days_ok)
+    )
+
+
 class Scheduling:
     """How the scheduler answers where the API pages are silent (tests set these)."""
 
@@ -69,6 +101,7 @@ class Scheduling:
         self.params_as_text = False  # answer job_config_params as JSON text instead of an object
         self.run_now_answer = "run"  # run (the scheduler's run record), job (the synchronization job) or empty (204)
         self.run_now_refuse_status = 0  # answer run-now with this status while a job of the cloud runs (0: run anyway)
+        self.fire = False  # run the enabled configs when their run_at comes, as CM does (off: tests decide when runs happen)
 
 
 class Scheduler:
@@ -82,6 +115,33 @@ class Scheduler:
         self.runs: List[Dict[str, Any]] = []
         self.writes: List[Dict[str, Any]] = []
         self.settings = Scheduling()
+
+    def tick(self, now: float) -> None:
+        """Run every enabled config whose ``run_at`` is due this minute and that has not run in it yet."""
+        if not self.settings.fire:
+            return
+        minute = time.gmtime(now)
+        stamp = time.strftime("%Y-%m-%dT%H:%M", minute)
+        with self.lock:
+            due = [
+                c
+                for c in self.configs.values()
+                if not c.get("disabled")
+                and c.get("last_fired") != stamp
+                and not cron_problem(c.get("run_at"))
+                and cron_due(c["run_at"], minute)
+            ]
+            for config in due:
+                config["last_fired"] = stamp
+        for config in due:
+            self._run(config)
+
+    def _run(self, config: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+        cloud, field = SCHEDULER_CLOUDS[config["params"]["cloud_name"]]
+        params = config["params"]
+        targets = [] if params.get("synchronize_all") else list(params.get(field) or [])
+        job = self.start_job(cloud, targets)
+        return job, self.add_run(config["id"], "running", time.time(), job=job)
 
     def clear(self) -> None:
         with self.lock:
@@ -104,6 +164,7 @@ class Scheduler:
             "createdAt": iso(now),
             "updatedAt": iso(now),
             "params": dict(params, cloud_name=cloud_name),
+            "last_fired": time.strftime("%Y-%m-%dT%H:%M", time.gmtime(now)),  # it runs from the next minute on
         }
         config.update(settings)
         with self.lock:
@@ -129,7 +190,7 @@ class Scheduler:
     # -- rendering --------------------------------------------------------------------------------
 
     def render(self, config: Dict[str, Any]) -> Dict[str, Any]:
-        shown = {key: value for key, value in config.items() if key != "params"}
+        shown = {key: value for key, value in config.items() if key not in ("params", "last_fired")}
         shown["job_config_params"] = json.dumps(config["params"]) if self.settings.params_as_text else dict(config["params"])
         return shown
 

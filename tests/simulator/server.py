@@ -162,10 +162,19 @@ class Simulator:
         self._port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.thread.start()
+        self._ticking = threading.Event()
+        threading.Thread(target=self._tick, args=(self._ticking,), daemon=True).start()
         return self
+
+    def _tick(self, stopped: threading.Event) -> None:
+        """The scheduler's clock: due configs run (when ``scheduler.settings.fire`` is on)."""
+        while not stopped.wait(0.5):
+            self.scheduler.tick(time.time())
 
     def stop(self) -> None:
         """Stop listening and close every open connection (kept-alive ones too, as a restart does)."""
+        if getattr(self, "_ticking", None) is not None:
+            self._ticking.set()
         if self.httpd:
             self.httpd.shutdown()
             self.httpd.server_close()
