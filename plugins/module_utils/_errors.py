@@ -102,7 +102,7 @@ class CckmInputError(CckmError):
 _HINTS = {
     400: "CM rejected the request's parameters; check the filter values.",
     401: "The credentials or token were refused; check username, password and domain, or renew the token.",
-    403: "The user is not allowed to read CCKM synchronization jobs; give it a CCKM role in CM.",
+    403: "The user lacks the CM permission for this request; give it a CCKM role in CM (and scheduler rights for schedules).",
     404: "CM has no such resource; check the id, the scope, and that CCKM for this cloud is enabled.",
     429: "CM is rate-limiting this client; raise poll intervals or try again later.",
     500: "CM reported an internal error; check its logs (the requestID identifies the request) and try again.",

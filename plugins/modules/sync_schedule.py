@@ -83,10 +83,10 @@ options:
     type: bool
   run_at:
     description:
-      - When the schedule runs, a 5-field cron expression in UTC: minute, hour, day of month, month, day of
+      - "When the schedule runs, a 5-field cron expression in UTC: minute, hour, day of month, month, day of
         week, for example V(0 2 * * *) (every day at 02:00) or V(30 22 * * mon-fri). Names of months and
         days, ranges, lists and steps are accepted. Required with O(state=present); checked before any
-        request, with a message that names the bad field.
+        request, with a message that names the bad field."
     type: str
   description:
     description: Description of the schedule on CM.
