@@ -19,6 +19,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     connection_argspec,
     fail_from_error,
     new_module,
+    validate_filter_values,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler import (
     create,
@@ -37,6 +38,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import
     cloud_of,
     create_body,
     normalize_schedule,
+    params_of,
     patch_body,
     predicted,
     view,
@@ -123,7 +125,7 @@ def wanted_from(params: Dict[str, Any]) -> Wanted:
         raise CckmInputError("end_date", "%s is not after start_date %s." % (settings["end_date"], settings["start_date"]))
     if params.get("run_on") is not None and not str(params["run_on"]).strip():
         raise CckmInputError("run_on", "is empty; give 'any' (any node of the cluster) or a node id.")
-    regions = list(params["regions"]) if params.get("regions") is not None else None
+    regions = validate_filter_values("regions", params["regions"]) if params.get("regions") is not None else None
     return Wanted(
         name,
         cloud,
@@ -186,7 +188,7 @@ def run_schedule_module() -> None:
 def _replaceable(module: Any, client: Any, current: Dict[str, Any], wanted: Wanted) -> Optional[Dict[str, Any]]:
     """A schedule of another cloud: refused unless ``recreate``; then deleted (None: to be created anew)."""
     have = cloud_of(current)
-    have_name = have.name if have else str(current.get("job_config_params") or "an unknown cloud")
+    have_name = have.name if have else "cloud_name %r" % params_of(current).get("cloud_name")
     if not module.params["recreate"]:
         raise CckmInputError(
             "cloud",

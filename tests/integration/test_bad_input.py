@@ -158,6 +158,7 @@ def schedule_cases() -> List[Case]:
             "take_cloud_key_backup",
         ),
         ("empty target value", dict(base, key_vaults=[""]), "key_vaults"),
+        ("empty region", {"name": "n", "cloud": "aws", "kms": ["k"], "run_at": "0 2 * * *", "regions": [" "]}, "regions"),
         ("start_date that is not RFC 3339", dict(base, start_date="next monday"), "start_date"),
         ("end_date without a zone", dict(base, end_date="2027-01-01T00:00:00"), "end_date"),
         (
