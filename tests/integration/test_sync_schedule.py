@@ -41,7 +41,7 @@ def test_create_then_nothing_then_one_field_then_delete_then_nothing(sim, ansibl
     run = ansible.playbook(
         playbook(
             schedule("create", description="nightly", **NIGHTLY),
-            schedule("same again", description="nightly", **dict(NIGHTLY, key_vaults=["vault-dr", "vault-prod"])),
+            task("same again", SCHEDULE, {**NIGHTLY, "description": "nightly", "key_vaults": ["vault-dr", "vault-prod"]}),
             schedule("new description", description="nightly, both vaults", **NIGHTLY),
             schedule("delete it", name=NIGHTLY["name"], state="absent"),
             schedule("already absent", name=NIGHTLY["name"], state="absent"),
@@ -108,8 +108,8 @@ def test_check_mode_writes_nothing_and_diff_shows_the_change(sim, ansible):
     sim.scheduler.add_config("nightly-azure", "AzureCloud", {"key_vaults": ["vault-prod", "vault-dr"], "synchronize_all": False})
     run = ansible.playbook(
         playbook(
-            schedule("move it", **dict(NIGHTLY, run_at="30 3 * * *")),
-            schedule("new one", **dict(NIGHTLY, name="another")),
+            task("move it", SCHEDULE, {**NIGHTLY, "run_at": "30 3 * * *"}),
+            task("new one", SCHEDULE, {**NIGHTLY, "name": "another"}),
             schedule("gone", name="nightly-azure", state="absent"),
             schedule("run it", run_now=True, **NIGHTLY),
         ),
