@@ -165,10 +165,11 @@ def run_schedule_module() -> None:
                 config = None if module.check_mode else create(client, wanted)
             else:
                 body = patch_body(wanted, current)
-                after = view(predicted(current, body))
+                expected = predicted(current, body)
+                after = view(expected)
                 if body:
                     result["changed"] = True
-                    config = predicted(current, body) if module.check_mode else update(client, current, wanted)
+                    config = expected if module.check_mode else update(client, current, wanted)
             if params["run_now"]:
                 result["changed"] = True
                 result["sync_job"] = None

@@ -20,11 +20,16 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cl
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, IN_PROGRESS, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import (
+    RETRY_PAUSES,
+    WRITE_ATTEMPTS,
+    may_have_reached_cm,
+    pause_after_timeout,
+)
 
 Job = Dict[str, Any]
-START_ATTEMPTS = 3
+START_ATTEMPTS = WRITE_ATTEMPTS
 """POSTs one start may send, each after looking at CM's state (the first needs no look beyond the reuse check)."""
-RETRY_PAUSES = (1.0, 3.0)
 
 
 class StartRequest(NamedTuple):
@@ -135,9 +140,9 @@ def start_or_reuse(
                 raise
             last_error = error
             if error.timed_out:  # CM got the request and may still be starting the job: give it time first
-                sleep(min(2 * float(getattr(client, "request_timeout", 30.0)), 60.0))
+                sleep(pause_after_timeout(float(getattr(client, "request_timeout", 30.0))))
             now_running = running_jobs(client, request.cloud, request.scope)
-            if error.retryable or (error.status is not None and error.status >= 500):
+            if may_have_reached_cm(error):
                 started = [job for job in now_running if job["id"] not in known and covers(job, request)]
                 if started:  # the POST reached CM and started the job; only its answer was lost
                     return StartOutcome(started[0], changed=True, reused=False)
@@ -210,7 +215,7 @@ def cancel(client: Any, cloud: Cloud, scope: str, jobs: List[Job], check_mode: b
             if now["state"] in FINISHED_STATES and not now.get("abort"):
                 cancelled.remove(job["id"])  # it ended by itself meanwhile
             elif not now.get("abort"):
-                if not (error.retryable or (error.status or 0) >= 500):
+                if not may_have_reached_cm(error):
                     raise
                 answer = client.post(path)  # nothing happened: CM did not act on the lost request
                 now = normalize_job(answer) if isinstance(answer, dict) and answer.get("id") else now

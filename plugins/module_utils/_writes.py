@@ -22,6 +22,11 @@ def may_have_reached_cm(error: CckmError) -> bool:
     return error.retryable or (error.status is not None and error.status >= 500)
 
 
+def pause_after_timeout(request_timeout: float) -> float:
+    """How long to give CM after a request timed out (it may still be acting on it) before looking."""
+    return min(2 * request_timeout, 60.0)
+
+
 def write_looking_first(
     send: Callable[[], Any],
     look: Callable[[], Optional[Any]],
@@ -46,7 +51,7 @@ def write_looking_first(
                 raise
             last = error
             if error.timed_out:  # CM got the request and may still be acting on it: give it time first
-                sleep(min(2 * request_timeout, 60.0))
+                sleep(pause_after_timeout(request_timeout))
             seen = look()
             if seen is not None:
                 return seen

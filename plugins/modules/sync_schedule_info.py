@@ -29,18 +29,7 @@ options:
     default: 5
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
-attributes:
-  check_mode:
-    support: full
-    description: Reads only, so it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Reads only; nothing to diff.
-  action_group:
-    support: full
-    description: Use C(group/ciphertrust.cckm.cckm) in C(module_defaults) to set the connection options once.
-    membership:
-      - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.attributes
 seealso:
   - module: ciphertrust.cckm.sync_schedule
 """

@@ -546,13 +546,24 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 405, _error_body(3, "NCERRMethodNotAllowed", "Method not allowed")
         return self._send(status, body)
 
-    def _paged(self, items: List[Dict[str, Any]], query: Dict[str, List[str]]) -> None:
+    def _page_bounds(self, query: Dict[str, List[str]]) -> Optional[Tuple[int, int]]:
+        """(skip, limit) of a listing request as CM serves it (default page 10, capped), or None once answered 400."""
         try:
             skip = int(query.get("skip", ["0"])[0])
             limit = int(query.get("limit", [str(DEFAULT_PAGE)])[0])
         except ValueError:
-            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must be integers"))
-        limit = min(limit or DEFAULT_PAGE, self.sim.max_limit)
+            self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must be integers"))
+            return None
+        if skip < 0 or limit < 0:
+            self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must not be negative"))
+            return None
+        return skip, min(limit or DEFAULT_PAGE, self.sim.max_limit)
+
+    def _paged(self, items: List[Dict[str, Any]], query: Dict[str, List[str]]) -> None:
+        bounds = self._page_bounds(query)
+        if bounds is None:
+            return None
+        skip, limit = bounds
         return self._send(200, {"skip": skip, "limit": limit, "total": len(items), "resources": items[skip : skip + limit]})
 
     def _answer(self, method: str, route: Any, query: Dict[str, List[str]]) -> None:
@@ -592,14 +603,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(400, _error_body(7, "NCERRInvalidParamValue", "grant_type must be password or refresh_token"))
 
     def _list(self, family: Family, _job_id: None, query: Dict[str, List[str]]) -> None:
-        try:
-            skip = int(query.get("skip", ["0"])[0])
-            limit = int(query.get("limit", [str(DEFAULT_PAGE)])[0])
-        except ValueError:
-            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must be integers"))
-        if skip < 0 or limit < 0:
-            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "skip and limit must not be negative"))
-        limit = min(limit or DEFAULT_PAGE, self.sim.max_limit)
+        bounds = self._page_bounds(query)
+        if bounds is None:
+            return None
+        skip, limit = bounds
         if self.sim.page_hook:
             self.sim.page_hook(family.path, skip)
         self.sim.count("list", "list:" + family.key)
