@@ -83,8 +83,10 @@ test-faults: venv collection
 bench: venv collection
 	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
 
-# Sanity on the oldest supported ansible-core (2.16, as in Automation Platform 2.5) and the newest.
+# Sanity on the oldest supported ansible-core (2.16, as in Automation Platform 2.5) and the newest;
+# the unit and integration tests on the newest core too (the packaging tools only in the main one).
 test: lint integration units docs galaxy-import
+	$(MAKE) unit integration CORE=$(NEWEST_CORE) PYTEST_MARK="not tools"
 	$(MAKE) sanity CORE=2.16
 	$(MAKE) sanity CORE=$(NEWEST_CORE)
 

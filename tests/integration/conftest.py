@@ -30,12 +30,30 @@ class Run:
 
     def result(self, task: str) -> Dict[str, Any]:
         """The last recorded result of the task whose name starts with ``task``."""
-        matches = [r for r in self.records if r["task"].startswith(task)]
-        assert matches, "no result for task %r in %s\n%s" % (task, [r["task"] for r in self.records], self.output)
-        return matches[-1]["result"]
+        return self._record(task)["result"]
 
     def status(self, task: str) -> str:
-        return [r for r in self.records if r["task"].startswith(task)][-1]["status"]
+        return self._record(task)["status"]
+
+    def item_results(self, task: str) -> List[Dict[str, Any]]:
+        """Each loop item's result of a looped task, with ``failed`` set from the callback Ansible called for it.
+
+        Fails loudly when the items recorded do not match the task's ``results``: an item's outcome is
+        never guessed from a missing key (ansible-core 2.21 hands callbacks no ``failed`` key).
+        """
+        record = self._record(task)
+        items = record.get("items")
+        listed = record["result"].get("results")
+        assert items is not None and isinstance(listed, list), "task %r did not loop: %r" % (task, record["result"])
+        assert len(items) == len(listed), "task %r: %d item callbacks for %d results" % (task, len(items), len(listed))
+        for item in items:
+            assert item["status"] in ("ok", "failed", "skipped"), "task %r: item status %r" % (task, item["status"])
+        return [dict(item["result"], failed=item["status"] == "failed") for item in items]
+
+    def _record(self, task: str) -> Dict[str, Any]:
+        matches = [r for r in self.records if r["task"].startswith(task)]
+        assert matches, "no result for task %r in %s\n%s" % (task, [r["task"] for r in self.records], self.output)
+        return matches[-1]
 
 
 class Ansible:

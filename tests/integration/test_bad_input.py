@@ -215,12 +215,12 @@ def test_every_bad_input_fails_before_any_request_naming_the_option(sim, ansible
     payload = [{"what": what, "args": args} for what, args, _option in cases]
     run = ansible.playbook(PLAYBOOK % (json.dumps(payload), module))
     assert "Traceback" not in run.output
-    results = run.result("bad input")["results"]
+    results = run.item_results("bad input")
     assert len(results) == len(cases)
     problems = []
     for (what, _args, option), result in zip(cases, results):
         message = str(result.get("msg", ""))
-        if not result.get("failed"):
+        if not result["failed"]:
             problems.append("%s: accepted" % what)
         elif not names_option(message, option) or len(message) > 900:
             problems.append("%s: %r does not name %r" % (what, message, option))
