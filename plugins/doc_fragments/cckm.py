@@ -108,9 +108,18 @@ options:
     type: int
   skip:
     description:
-      - Skip this many of the newest matching jobs first (in CM's order where C(sort) is given).
+      - Skip this many of the newest matching jobs first (in CM's order where O(sort) is given).
     type: int
     default: 0
+  sort:
+    description:
+      - Comma-separated job properties to sort by on the server, each optionally prefixed by C(-) for
+        descending (for example V(-createdAt) or V(overall_status,-createdAt)). The jobs are then returned
+        in CM's order instead of newest first. A malformed value is refused before any request; a
+        property CM does not know is CM's error (HTTP 400).
+      - CM's API pages document C(sort) for Google and Salesforce; the vendor's own CLI sends it for
+        AWS, OCI and Google too, so it is offered for every cloud.
+    type: str
   state:
     description:
       - Return only jobs in these normalized states, for example V(cancelled) or V(partial), which

@@ -31,8 +31,6 @@ class Cloud(NamedTuple):
     default_scope: str
     filter_option: Optional[str]
     """Module option (and query key) that filters jobs by what they synchronize, or None."""
-    sortable: bool
-    """Whether the API documents the ``sort`` query key."""
     target_option: str
     """Module option of ``sync_job`` that names what to synchronize (the filter option, or ``partitions`` for luna)."""
     job_target_keys: Tuple[str, ...]
@@ -67,7 +65,6 @@ CLOUDS: Dict[str, Cloud] = {
         },
         default_scope="keys",
         filter_option="kms",
-        sortable=False,
         target_option="kms",
         job_target_keys=("kms",),
         schedule_cloud="aws",
@@ -84,7 +81,6 @@ CLOUDS: Dict[str, Cloud] = {
         },
         default_scope="keys",
         filter_option="key_vaults",
-        sortable=False,
         target_option="key_vaults",
         job_target_keys=("key_vaults",),
         schedule_cloud="AzureCloud",
@@ -96,7 +92,6 @@ CLOUDS: Dict[str, Cloud] = {
         scopes={"keys": Scope(_BASE + "/google/synchronization-jobs", "key_rings")},
         default_scope="keys",
         filter_option="key_rings",
-        sortable=True,
         target_option="key_rings",
         job_target_keys=("key_rings",),
         schedule_cloud="gcp",
@@ -108,7 +103,6 @@ CLOUDS: Dict[str, Cloud] = {
         scopes={"keys": Scope(_BASE + "/oci/synchronization-jobs", "vaults")},
         default_scope="keys",
         filter_option="vaults",
-        sortable=False,
         target_option="vaults",
         job_target_keys=("vaults",),
         schedule_cloud="oci",
@@ -120,7 +114,6 @@ CLOUDS: Dict[str, Cloud] = {
         scopes={"keys": Scope(_BASE + "/sap/synchronization-jobs", "groups")},
         default_scope="keys",
         filter_option="groups",
-        sortable=False,
         target_option="groups",
         job_target_keys=("groups",),
         schedule_cloud="sap",
@@ -135,7 +128,6 @@ CLOUDS: Dict[str, Cloud] = {
         },
         default_scope="keys",
         filter_option="organizations",
-        sortable=True,
         target_option="organizations",
         job_target_keys=("organizations", "kms"),
         schedule_cloud="sfdc",
@@ -147,7 +139,6 @@ CLOUDS: Dict[str, Cloud] = {
         scopes={"keys": Scope(_BASE + "/hsm/luna/synchronize", "partitions")},  # targets unconfirmed
         default_scope="keys",
         filter_option=None,
-        sortable=False,
         target_option="partitions",
         job_target_keys=("partitions",),
         schedule_cloud="hsm-luna",

@@ -5,8 +5,9 @@
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 Fields are minute, hour, day of month, month and day of week, each ``*``, a number or name, a range
-``a-b``, a step ``*/n`` or ``a-b/n``, or a comma list of those. When both day fields are restricted a
-day matches either (as every cron does). Times are UTC.
+``a-b``, a step ``*/n`` or ``a-b/n``, or a comma list of those; ``?`` in either day field means any day
+(CM's scheduling pages allow it, and CM's UI writes it). When both day fields are restricted a day
+matches either (as every cron does). Times are UTC.
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import Cc
 UTC = datetime.timezone.utc
 SEARCH_DAYS = 366 * 9
 """How far ahead a next run is looked for: a 29 February schedule runs at least once in 8 years."""
+FIVE_FIELDS = "five fields: minute hour day-of-month month day-of-week, e.g. '0 2 * * *' (every day at 02:00 UTC)"
+SHORTCUTS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+"""Shortcuts other crons take and CM does not, with the five fields that say the same."""
+ANY_DAY = "?"
+DAY_FIELDS = (2, 4)
+"""Positions of day of month and day of week, the fields where ``?`` (any) is allowed."""
 
 
 class Field(NamedTuple):
@@ -81,17 +96,28 @@ class Cron(NamedTuple):
 def parse_cron(option: str, text: str) -> Cron:
     """``text`` parsed, or a CckmInputError naming ``option`` and the bad field."""
     fields = str(text).split()
-    if len(fields) != len(FIELDS):
+    if len(fields) == 1 and fields[0].startswith("@"):
+        same = SHORTCUTS.get(fields[0].lower())
+        instead = "; write %r for %s" % (same, fields[0]) if same else ""
         raise CckmInputError(
-            option,
-            "%r has %d fields; a cron expression has 5: minute hour day-of-month month day-of-week, e.g. "
-            "'0 2 * * *' (every day at 02:00 UTC)." % (text, len(fields)),
+            option, "%r is a cron shortcut, which CM does not take%s. CM takes %s." % (text, instead, FIVE_FIELDS)
         )
-    values: List[FrozenSet[int]] = [_parse_field(option, spec, part) for spec, part in zip(FIELDS, fields)]
+    if len(fields) != len(FIELDS):
+        counted = "one field" if len(fields) == 1 else "%d fields" % len(fields)
+        extra = " (CM's cron has no seconds or years field)" if len(fields) in (6, 7) else ""
+        raise CckmInputError(option, "%r has %s%s; CM takes %s." % (text, counted, extra, FIVE_FIELDS))
+    for position, (spec, part) in enumerate(zip(FIELDS, fields)):
+        if ANY_DAY in part and (position not in DAY_FIELDS or part != ANY_DAY):
+            where = "only in day-of-month or day-of-week" if position not in DAY_FIELDS else "only alone"
+            raise CckmInputError(
+                option, "the %s field %r holds '?', which CM takes %s (it means any day)." % (spec.name, part, where)
+            )
+    restricted = [part not in ("*", ANY_DAY) and not part.startswith("*") for part in fields]
+    values: List[FrozenSet[int]] = [
+        _parse_field(option, spec, "*" if part == ANY_DAY else part) for spec, part in zip(FIELDS, fields)
+    ]
     weekdays = frozenset(0 if day == 7 else day for day in values[4])
-    return Cron(
-        values[0], values[1], values[2], values[3], weekdays, not fields[2].startswith("*"), not fields[4].startswith("*")
-    )
+    return Cron(values[0], values[1], values[2], values[3], weekdays, restricted[2], restricted[4])
 
 
 def _parse_field(option: str, spec: Field, text: str) -> FrozenSet[int]:

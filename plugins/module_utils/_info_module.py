@@ -44,8 +44,7 @@ def info_argspec(cloud: Cloud) -> Dict[str, Dict[str, Any]]:
         spec[cloud.filter_option] = {"type": "list", "elements": "str", "no_log": False}
     if len(cloud.scopes) > 1:
         spec["scope"] = {"type": "str", "default": cloud.default_scope, "choices": sorted(cloud.scopes)}
-    if cloud.sortable:
-        spec["sort"] = {"type": "str"}
+    spec["sort"] = {"type": "str"}
     return spec
 
 

@@ -32,16 +32,19 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler import
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import (
     SETTINGS,
+    UNSET_TIME,
     Wanted,
     attach_last_runs,
     checked_time,
     cloud_of,
     create_body,
+    dropped_params,
     normalize_schedule,
     params_of,
     patch_body,
     predicted,
     view,
+    why_it_never_runs,
 )
 
 MAX_LAST_RUNS = 5
@@ -121,7 +124,8 @@ def wanted_from(params: Dict[str, Any]) -> Wanted:
     for option in ("start_date", "end_date"):
         if params.get(option) is not None:
             settings[option] = checked_time(option, params[option])
-    if settings["start_date"] and settings["end_date"] and settings["end_date"] <= settings["start_date"]:
+    dates = [settings[option] for option in ("start_date", "end_date")]
+    if all(date not in (None, UNSET_TIME) for date in dates) and settings["end_date"] <= settings["start_date"]:
         raise CckmInputError("end_date", "%s is not after start_date %s." % (settings["end_date"], settings["start_date"]))
     if params.get("run_on") is not None and not str(params["run_on"]).strip():
         raise CckmInputError("run_on", "is empty; give 'any' (any node of the cluster) or a node id.")
@@ -157,12 +161,14 @@ def run_schedule_module() -> None:
             config = None
         else:
             if current is not None and cloud_of(current) is not wanted.cloud:
-                current = _replaceable(module, client, current, wanted)
+                wanted = _replaceable(module, client, current, wanted)
+                current = None
             if current is None:
                 body = create_body(wanted)
                 result["changed"] = True
-                after = view(dict(body, id=None, job_config_params=body["cckm_synchronization_params"]))
-                config = None if module.check_mode else create(client, wanted)
+                expected = dict(body, id=None, job_config_params=body["cckm_synchronization_params"])
+                after = view(expected)
+                config = expected if module.check_mode else create(client, wanted)
             else:
                 body = patch_body(wanted, current)
                 expected = predicted(current, body)
@@ -170,15 +176,24 @@ def run_schedule_module() -> None:
                 if body:
                     result["changed"] = True
                     config = expected if module.check_mode else update(client, current, wanted)
+            if body and not module.check_mode:
+                _warn_dropped(module, wanted.name, body, config)
+            reason = why_it_never_runs(config, datetime.datetime.now(UTC))
+            if reason:
+                module.warn("Schedule %r never runs as it stands: %s, so next_run_at is null." % (wanted.name, reason))
             if params["run_now"]:
-                result["changed"] = True
-                result["sync_job"] = None
-                if not module.check_mode:
-                    result["sync_job"], warnings = run_now(client, config)
-                    for warning in warnings:
+                result["sync_job"], result["reused"] = None, False
+                if module.check_mode:
+                    result["changed"] = True
+                else:
+                    ran = run_now(client, config)
+                    result["sync_job"], result["reused"] = ran.sync_job, ran.reused
+                    result["changed"] = result["changed"] or not ran.reused
+                    for warning in ran.warnings:
                         module.warn(warning)
         now = datetime.datetime.now(UTC)
-        result["schedule"] = normalize_schedule(config, now) if config is not None and config.get("id") else None
+        shown = config is not None and (config.get("id") or module.check_mode)
+        result["schedule"] = normalize_schedule(config, now) if shown else None
         if module._diff:
             result["diff"] = {"before": before, "after": after if after is not None else before}
     except CckmError as error:
@@ -186,8 +201,22 @@ def run_schedule_module() -> None:
     module.exit_json(**result)
 
 
-def _replaceable(module: Any, client: Any, current: Dict[str, Any], wanted: Wanted) -> Optional[Dict[str, Any]]:
-    """A schedule of another cloud: refused unless ``recreate``; then deleted (None: to be created anew)."""
+def _warn_dropped(module: Any, name: str, sent: Dict[str, Any], config: Dict[str, Any]) -> None:
+    dropped = dropped_params(sent, config)
+    if dropped:
+        module.warn(
+            "CipherTrust Manager did not keep %s in schedule %r: its answer holds no such parameter, so CM ignores it "
+            "(the vendor's own clients never send it). Later runs do not send it again on its own."
+            % (" and ".join(dropped), name)
+        )
+
+
+def _replaceable(module: Any, client: Any, current: Dict[str, Any], wanted: Wanted) -> Wanted:
+    """A schedule of another cloud: refused unless ``recreate``; then deleted, and ``wanted`` to create anew.
+
+    The settings the task does not give (``description``, ``disabled``, dates, ``run_on``) are
+    carried over from the deleted schedule, as the documentation promises.
+    """
     have = cloud_of(current)
     have_name = have.name if have else "cloud_name %r" % params_of(current).get("cloud_name")
     if not module.params["recreate"]:
@@ -199,7 +228,9 @@ def _replaceable(module: Any, client: Any, current: Dict[str, Any], wanted: Want
         )
     if not module.check_mode:
         delete(client, current)
-    return None
+    kept = {field: current.get(field) for field in SETTINGS if wanted.settings.get(field) is None}
+    kept = {field: value for field, value in kept.items() if value is not None and value != ""}
+    return wanted._replace(settings=dict(wanted.settings, **kept))
 
 
 def run_schedule_info_module() -> None:

@@ -13,7 +13,7 @@ ignores them, or matches ``name`` as a substring, is then right as well). Every 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
@@ -198,13 +198,27 @@ def start_request(config: Config) -> Optional[StartRequest]:
     )
 
 
-def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> Tuple[Optional[Dict[str, Any]], List[str]]:
-    """Run the schedule once now: the synchronization job it started (normalized), and warnings.
+class RunNow(NamedTuple):
+    """What ``run_now`` did: the synchronization job (normalized, or None), whether it was one already running."""
 
-    What ``run-now`` answers is not documented (the job, a scheduler run, or nothing): the job is
-    the answer when it is one, else the new job of the schedule's cloud that covers its targets.
+    sync_job: Optional[Dict[str, Any]]
+    reused: bool
+    warnings: List[str]
+
+
+def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
+    """Run the schedule once now, or reuse a running sync that covers its targets (as ``sync_job`` does).
+
+    A covering job in progress is the run asked for: no run-now is sent (three run-nows in a row
+    would otherwise start three overlapping jobs on a CM that allows it). What ``run-now`` answers
+    is not documented (the job, a scheduler run, or nothing): the job is the answer when it is one,
+    else the new job of the schedule's cloud that covers its targets.
     """
     request = start_request(config)
+    if request is not None:
+        covering = [job for job in running_jobs(client, request.cloud, request.scope) if covers(job, request)]
+        if covering:
+            return RunNow(covering[0], True, [])
     query = JobQuery(request.cloud) if request else None
     known = {job["id"] for job in find_jobs(client, query, limit=RECENT_JOBS)[0]} if query else set()
 
@@ -225,12 +239,16 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> Tuple[Opt
             raise _refused(error, what) from None
         running = running_jobs(client, request.cloud, request.scope)
         covering = [job for job in running if covers(job, request)]
-        if covering:  # refused because a sync that does the same runs: that is the run asked for
-            return covering[0], [
-                "CipherTrust Manager refused to run schedule %r now (HTTP %s%s) because job %s, which covers its targets, "
-                "is running; that job is returned as sync_job."
-                % (config.get("name"), error.status, error.cm_reason(), covering[0]["id"])
-            ]
+        if covering:  # refused because a sync that does the same started meanwhile: that is the run asked for
+            return RunNow(
+                covering[0],
+                True,
+                [
+                    "CipherTrust Manager refused to run schedule %r now (HTTP %s%s) because job %s, which covers its "
+                    "targets, is running; that job is returned as sync_job."
+                    % (config.get("name"), error.status, error.cm_reason(), covering[0]["id"])
+                ],
+            )
         if running:
             raise error.reword(
                 "CipherTrust Manager refused to %s (HTTP %s%s) while a synchronization runs: %s. Wait for it (sync_job_wait "
@@ -246,14 +264,14 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> Tuple[Opt
             ) from None
         raise _refused(error, what) from None
     if isinstance(answer, dict) and answer.get("id") and "overall_status" in answer:
-        return normalize_job(answer), []
+        return RunNow(normalize_job(answer), False, [])
     for pause in APPEAR_PAUSES + (0.0,):
         job = started()
         if job is not None:
-            return job, []
+            return RunNow(job, False, [])
         sleep(pause)
-    return None, [
+    return RunNow(None, False, [
         "CipherTrust Manager accepted running schedule %r now, but no new %s job covering its targets appeared within "
         "%d s; look with the cloud's sync_job_info module."
         % (config.get("name"), request.cloud.name if request else "synchronization", sum(APPEAR_PAUSES))
-    ]
+    ])

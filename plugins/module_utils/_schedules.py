@@ -19,7 +19,7 @@ import re
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, SCHEDULE_CLOUDS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import UTC, Cron, parse_cron
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import SEARCH_DAYS, UTC, Cron, parse_cron
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     CANCELLED,
@@ -37,6 +37,8 @@ PARAMS_ANSWERED = ("job_config_params", PARAMS_SENT)
 SETTINGS = ("run_at", "description", "disabled", "start_date", "end_date", "run_on")
 """Top-level fields of a job config that ``sync_schedule`` manages (each PATCHed alone when it differs)."""
 
+UNSET_TIME = "0001-01-01T00:00:00Z"
+"""Go's zero time: what CM answers for a date that is not set, and what clearing a date sends."""
 _TIME = re.compile(r"^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:?\d\d)$")
 
 
@@ -86,7 +88,9 @@ def utc_text(moment: datetime.datetime) -> str:
 
 
 def checked_time(option: str, text: str) -> str:
-    """A date option, checked and written in UTC, or a CckmInputError naming it."""
+    """A date option, checked and written in UTC (an empty value clears it), or a CckmInputError naming it."""
+    if not str(text).strip():
+        return UNSET_TIME
     moment = parse_time(text)
     if moment is None:
         raise CckmInputError(
@@ -150,6 +154,23 @@ def next_run_at(config: Config, now: datetime.datetime) -> Optional[str]:
     return utc_text(upcoming)
 
 
+def why_it_never_runs(config: Config, now: datetime.datetime) -> Optional[str]:
+    """Why an enabled schedule has no next run (its ``next_run_at`` is null), or None when it runs or is disabled."""
+    if config.get("disabled") is True or next_run_at(config, now) is not None:
+        return None
+    run_at = str(config.get("run_at") or "")
+    try:
+        cron = parse_cron("run_at", run_at)
+    except CckmError as error:
+        return "CM holds a run_at this collection cannot read (%s)" % error.message
+    end = parse_time(config.get("end_date"))
+    if end is not None and end <= now:
+        return "its end_date %s has passed" % utc_text(end)
+    if cron.next_after(now) is None:
+        return "run_at %r matches no date in the next %d years" % (run_at, SEARCH_DAYS // 366)
+    return "its first run after start_date comes after its end_date %s" % utc_text(end) if end else "it has no next run"
+
+
 def normalize_schedule(config: Config, now: datetime.datetime) -> Config:
     """CM's fields, plus ``cloud``, the targets under the option's name, ``synchronize_all``, ``next_run_at``."""
     schedule = dict(config)
@@ -200,7 +221,7 @@ def create_body(wanted: Wanted) -> Dict[str, Any]:
     if wanted.take_cloud_key_backup is not None:
         params["take_cloud_key_backup"] = wanted.take_cloud_key_backup
     body: Dict[str, Any] = {"name": wanted.name, "operation": OPERATION}
-    body.update({field: value for field, value in wanted.settings.items() if value is not None})
+    body.update({field: value for field, value in wanted.settings.items() if value not in (None, UNSET_TIME)})
     body[PARAMS_SENT] = params
     return body
 
@@ -226,11 +247,18 @@ def _cron_or_none(text: Any) -> Optional[Cron]:
         return None
 
 
+OPTIONAL_PARAMS = ("regions", "take_cloud_key_backup")
+"""Parameters sent only when the task gives them; CM may not keep them (its own clients never send ``regions``)."""
+
+
 def changed_params(wanted: Wanted, config: Config) -> Optional[Dict[str, Any]]:
     """The whole new parameter block when a declared parameter differs, else None.
 
-    The block is sent whole (CM's own values for what the task does not declare, ``cloud_name``
-    left out: CM cannot change it), so it is right whether CM merges a PATCHed block or replaces it.
+    The block is sent whole (CM's own values for what the task does not declare, fields the
+    collection does not know such as Azure's ``sync_items`` included, ``cloud_name`` left out: CM
+    cannot change it), so it is right whether CM merges a PATCHed block or replaces it. An optional
+    parameter CM's block does not hold is no difference by itself (CM may drop it, and a field it
+    drops would otherwise be PATCHed on every run); it is sent with any other change.
     """
     cloud = cloud_of(config)
     if cloud is None or not wanted.declares_params():
@@ -247,17 +275,30 @@ def changed_params(wanted: Wanted, config: Config) -> Optional[Dict[str, Any]]:
         new["regions"] = list(wanted.regions)
     if wanted.take_cloud_key_backup is not None:
         new["take_cloud_key_backup"] = wanted.take_cloud_key_backup
-    return None if _declarable(cloud, current) == _declarable(cloud, new) else new
+    held = [field for field in OPTIONAL_PARAMS if field in current]
+    return None if _declarable(cloud, current, held) == _declarable(cloud, new, held) else new
 
 
-def _declarable(cloud: Cloud, params: Dict[str, Any]) -> tuple:
-    """What a task can declare of a parameter block, in an order-free form."""
+def _declarable(cloud: Cloud, params: Dict[str, Any], held: List[str]) -> tuple:
+    """What a task can declare of a parameter block, in an order-free form (optional fields CM holds only)."""
+    optional = {
+        "regions": sorted(params.get("regions") or []),
+        "take_cloud_key_backup": params.get("take_cloud_key_backup") is True,
+    }
     return (
         sorted(targets_of(cloud, params)),
         params.get("synchronize_all") is True,
-        sorted(params.get("regions") or []),
-        params.get("take_cloud_key_backup") is True,
+        [optional[field] for field in held],
     )
+
+
+def dropped_params(sent: Dict[str, Any], config: Config) -> List[str]:
+    """The parameters sent in ``sent`` (a create or PATCH body) that CM's answer ``config`` does not hold."""
+    block = sent.get(PARAMS_SENT)
+    if not isinstance(block, dict):
+        return []
+    kept = params_of(config)
+    return [field for field in block if field != "cloud_name" and field not in kept]
 
 
 def patch_body(wanted: Wanted, config: Config) -> Dict[str, Any]:
@@ -291,7 +332,8 @@ _RUN_STATES = {
     FAILED: ("failed", "failure", "error", "errored"),
     CANCELLED: ("aborted", "cancelled", "canceled"),
 }
-_RUN_STATUS_FIELDS = ("status", "overall_status", "state")
+_RUN_STATUS_FIELDS = ("job_status", "status", "overall_status", "state")
+"""Where a run holds its status: ``job_status`` (what the vendor's CLI filters), then other names CM might use."""
 _RUN_CONFIG_FIELDS = ("job_config_id", "config_id", "job_config")
 _RUN_TIME_FIELDS = ("createdAt", "created_at", "started_at", "startedAt", "start_time")
 

@@ -21,13 +21,6 @@ options:
       - Sent as repeated query keys; a job matches if it synchronizes any of them.
     type: list
     elements: str
-  sort:
-    description:
-      - Comma-separated job properties to sort by on the server, each optionally prefixed by C(-) for
-        descending (for example V(-createdAt) or V(overall_status,-createdAt)). The jobs are then returned
-        in CM's order instead of newest first. A malformed value is refused before any request; a
-        property CM does not know is CM's error (HTTP 400).
-    type: str
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.info

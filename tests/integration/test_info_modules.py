@@ -131,6 +131,20 @@ def test_sort_keeps_cms_order_and_cm_refuses_an_unknown_property(sim, ansible):
     assert sim.stats()["list"] == 6, "the malformed order was refused before any request"
 
 
+def test_every_cloud_sorts_on_the_server(sim, ansible):
+    # The vendor's CLI sends sort for aws, oci and google too: every info module offers it and CM's order is kept.
+    now = time.time()
+    clouds = sorted(CLOUDS)
+    oldest_first = {cloud: [sim.add_job(cloud, created=now - 50 + i).id for i in range(3)] for cloud in clouds}
+    run = ansible.playbook(
+        playbook(*(task(cloud, "ciphertrust.cckm.%s_sync_job_info" % cloud, {"sort": "createdAt"}) for cloud in clouds))
+    )
+    assert run.rc == 0, run.output[-2000:]
+    for cloud in clouds:
+        assert [j["id"] for j in run.result(cloud)["sync_jobs"]] == oldest_first[cloud], cloud
+    assert sim.stats()["list"] == len(clouds), "one sorted listing per cloud (without sort: newest first)"
+
+
 # Option values are covered by test_bad_input; these are the mistakes only a request to CM reveals.
 BAD = [
     ("wrong password", {"CM_PASSWORD": "Not-The-Password-1"}, "", "Login to CipherTrust Manager"),

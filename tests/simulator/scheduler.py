@@ -47,7 +47,9 @@ def cron_problem(text: Any) -> Optional[str]:
     fields = str(text or "").split()
     if len(fields) != 5:
         return "run_at must be a cron expression of 5 fields"
-    for part, (low, high) in zip(fields, _CRON_RANGES):
+    for position, (part, (low, high)) in enumerate(zip(fields, _CRON_RANGES)):
+        if part == "?" and position in (2, 4):  # any day: CM's scheduling pages allow it in the day fields
+            continue
         for item in part.split(","):
             body, _slash, step = item.partition("/")
             if step and not step.isdigit():
@@ -81,7 +83,7 @@ def _allowed(part: str, low: int, high: int) -> set:
 
 def cron_due(text: str, moment: time.struct_time) -> bool:
     """Whether ``text`` runs in the UTC minute ``moment``."""
-    minute, hour, day, month, weekday = str(text).split()
+    minute, hour, day, month, weekday = ("*" if part == "?" else part for part in str(text).split())
     dow = {value % 7 for value in _allowed(weekday, 0, 7)}
     in_day, in_weekday = moment.tm_mday in _allowed(day, 1, 31), (moment.tm_wday + 1) % 7 in dow
     days_ok = (in_day or in_weekday) if not day.startswith("*") and not weekday.startswith("*") else (in_day and in_weekday)
@@ -100,8 +102,10 @@ class Scheduling:
         self.params_patch = "merge"  # a PATCHed cckm_synchronization_params: merge into the old block, or replace it
         self.params_as_text = False  # answer job_config_params as JSON text instead of an object
         self.run_now_answer = "run"  # run (the scheduler's run record), job (the synchronization job) or empty (204)
-        self.run_now_refuse_status = 0  # answer run-now with this status while a job of the cloud runs (0: run anyway)
+        self.run_now_refuse_status = 409  # as a start is: this status while a job of the cloud runs (0: run anyway)
         self.fire = False  # run the enabled configs when their run_at comes, as CM does (off: tests decide when runs happen)
+        self.run_status_field = "job_status"  # the field a run's status is answered in (the vendor's CLI filters job_status)
+        self.dropped_params = ()  # params fields CM does not keep: dropped from every create and PATCH (e.g. ("regions",))
 
 
 class Scheduler:
@@ -141,7 +145,7 @@ class Scheduler:
         params = config["params"]
         targets = [] if params.get("synchronize_all") else list(params.get(field) or [])
         job = self.start_job(cloud, targets)
-        return job, self.add_run(config["id"], "running", time.time(), job=job)
+        return job, self.add_run(config["id"], "in_progress", time.time(), job=job)
 
     def clear(self) -> None:
         with self.lock:
@@ -194,15 +198,22 @@ class Scheduler:
         shown["job_config_params"] = json.dumps(config["params"]) if self.settings.params_as_text else dict(config["params"])
         return shown
 
-    @staticmethod
-    def render_run(run: Dict[str, Any]) -> Dict[str, Any]:
-        shown = {key: value for key, value in run.items() if key != "job"}
+    def render_run(self, run: Dict[str, Any]) -> Dict[str, Any]:
+        """A run as CM answers it: its status (under ``run_status_field``) follows its sync job while there is one."""
+        shown = {key: value for key, value in run.items() if key not in ("job", "status")}
+        status = run["status"]
         job = run["job"]
         if job is not None:
             now = time.time()
-            status = job.overall_status(now)
-            shown["status"] = "running" if not job.finished(now) else ("failed" if status in ("failed", "error") else "completed")
+            rendered = job.render(now)
+            if not job.finished(now):
+                status = "in_progress"
+            elif rendered.get("abort") is True:
+                status = "aborted"
+            else:
+                status = "failed" if job.overall_status(now) in ("failed", "error") else "completed"
             shown["updatedAt"] = iso(min(now, job.stops_at))
+        shown[self.settings.run_status_field] = status
         return shown
 
     # -- API --------------------------------------------------------------------------------------
@@ -263,7 +274,7 @@ class Scheduler:
         config_id = self.add_config(
             body["name"],
             params["cloud_name"],
-            {k: v for k, v in params.items() if k != "cloud_name"},
+            {k: v for k, v in params.items() if k != "cloud_name" and k not in self.settings.dropped_params},
             operation=body["operation"],
             **settings,
         )
@@ -284,7 +295,8 @@ class Scheduler:
             if params.get("cloud_name") not in (None, config["params"]["cloud_name"]):
                 return error(400, 7, "NCERRInvalidParamValue", "cloud_name cannot be changed")
             base = config["params"] if self.settings.params_patch == "merge" else {"cloud_name": config["params"]["cloud_name"]}
-            config["params"] = dict(base, **{k: v for k, v in params.items() if k != "cloud_name"})
+            kept = {k: v for k, v in params.items() if k != "cloud_name" and k not in self.settings.dropped_params}
+            config["params"] = dict(base, **kept)
         for field in SETTINGS:
             if field in body:
                 config[field] = body[field]
@@ -317,7 +329,7 @@ class Scheduler:
         params = config["params"]
         targets = [] if params.get("synchronize_all") else list(params.get(field) or [])
         job = self.start_job(cloud, targets)
-        run = self.add_run(config_id, "running", time.time(), job=job)
+        run = self.add_run(config_id, "in_progress", time.time(), job=job)
         if self.settings.run_now_answer == "job":
             return 200, job.render(time.time())
         if self.settings.run_now_answer == "empty":

@@ -45,6 +45,15 @@ def test_a_date_that_never_comes_has_no_next_run():
     assert parse_cron("run_at", "0 0 31 2 *").next_after(at("2026-12-01 00:00")) is None
 
 
+def test_a_question_mark_in_a_day_field_means_any_day():
+    assert parse_cron("run_at", "0 2 ? * *") == parse_cron("run_at", "0 2 * * *") == parse_cron("run_at", "0 2 * * ?")
+    assert parse_cron("run_at", "0 2 ? * MON") == parse_cron("run_at", "0 2 * * 1")  # CM's UI writes this form
+    assert parse_cron("run_at", "0 2 15 * ?") == parse_cron("run_at", "0 2 15 * *")
+    # "the 15th, any weekday" runs on the 15th only, not on every day (as '15 * 1' would: either day field)
+    assert parse_cron("run_at", "0 2 15 * ?").next_after(at("2026-12-01 00:00")) == at("2026-12-15 02:00")
+    assert parse_cron("run_at", "30 4 ? * sun").next_after(at("2026-12-01 00:00")) == at("2026-12-06 04:30")
+
+
 def test_names_and_numbers_mean_the_same():
     assert parse_cron("run_at", "0 2 * * sun") == parse_cron("run_at", "0 2 * * 0") == parse_cron("run_at", "0  2 * * 7")
     assert parse_cron("run_at", "0 2 * JAN-MAR *") == parse_cron("run_at", "0 2 * 1-3 *")
@@ -64,7 +73,12 @@ def test_names_and_numbers_mean_the_same():
         ("*/0 2 * * *", "bad step '0'"),
         ("0 5-2 * * *", "ends before it starts"),
         ("0 2,,3 * * *", "empty value"),
-        ("@daily", "has 1 fields"),
+        ("@daily", "is a cron shortcut, which CM does not take; write '0 0 * * *' for @daily"),
+        ("@reboot", "CM takes five fields: minute hour day-of-month month day-of-week"),
+        ("0 0 2 * * *", "has 6 fields (CM's cron has no seconds or years field); CM takes five fields: minute hour"),
+        ("daily", "has one field; CM takes five fields"),
+        ("? 2 * * *", "minute field '?' holds '?', which CM takes only in day-of-month or day-of-week"),
+        ("0 2 1,? * *", "day of month field '1,?' holds '?', which CM takes only alone"),
     ],
 )
 def test_a_bad_expression_names_run_at_and_the_field(cron, words):

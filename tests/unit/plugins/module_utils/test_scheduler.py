@@ -9,7 +9,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils import _scheduler
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import Wanted
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import Wanted, attach_last_runs
 
 SETTINGS = {"run_at": "0 2 * * *", "description": None, "disabled": None, "start_date": None, "end_date": None, "run_on": None}
 
@@ -119,24 +119,46 @@ def test_cm_error_bodies_are_reported_with_what_was_asked(sim):
 @pytest.mark.parametrize("answer", ["run", "job", "empty"])
 def test_run_now_finds_the_job_it_started_whatever_cm_answers(sim, answer):
     sim.scheduler.settings.run_now_answer = answer
+    sim.scheduler.settings.run_now_refuse_status = 0  # a CM that runs it beside the other targets' job
     sim.starting.duration = 30
     sim.add_job("azure", filter_values=["vault1"], duration=0)  # an older, finished job of the same targets
     sim.add_job("azure", filter_values=["vault9"], duration=600)  # a running job of other targets
     sim.scheduler.add_config("nightly", "AzureCloud", {"key_vaults": ["vault1"]})
     client = client_of(sim)
-    job, warnings = scheduler.run_now(client, scheduler.find_schedule(client, "nightly"), sleep=lambda s: None)
+    ran = scheduler.run_now(client, scheduler.find_schedule(client, "nightly"), sleep=lambda s: None)
     runs = [run for run in sim.scheduler.runs if run["job"] is not None]
-    assert job["id"] == runs[0]["job"].id and job["state"] == "in_progress" and job["key_vaults"] == ["vault1"]
-    assert warnings == []
+    assert ran.sync_job["id"] == runs[0]["job"].id and ran.sync_job["state"] == "in_progress"
+    assert ran.sync_job["key_vaults"] == ["vault1"] and ran.reused is False and ran.warnings == []
 
 
-def test_run_now_refused_while_a_covering_job_runs_returns_that_job(sim):
-    sim.scheduler.settings.run_now_refuse_status = 409
-    running = sim.add_job("azure", filter_values=[], duration=600)
+@pytest.mark.parametrize("refuse_status", [409, 0])
+def test_run_now_while_a_covering_job_runs_reuses_it_and_sends_nothing(sim, refuse_status):
+    sim.scheduler.settings.run_now_refuse_status = refuse_status  # whether CM would refuse or start a second one
+    running = sim.add_job("azure", filter_values=[], duration=600)  # synchronize_all covers vault1
     sim.scheduler.add_config("nightly", "AzureCloud", {"key_vaults": ["vault1"]})
     client = client_of(sim)
-    job, warnings = scheduler.run_now(client, scheduler.find_schedule(client, "nightly"))
-    assert job["id"] == running.id and "refused to run schedule 'nightly' now (HTTP 409" in warnings[0]
+    for _again in range(3):
+        ran = scheduler.run_now(client, scheduler.find_schedule(client, "nightly"))
+        assert ran.sync_job["id"] == running.id and ran.reused is True and ran.warnings == []
+    assert sim.scheduler.writes == [] and sim.scheduler.runs == []
+
+
+def test_run_now_refused_because_a_covering_job_started_meanwhile_returns_that_job(sim):
+    sim.scheduler.add_config("nightly", "AzureCloud", {"key_vaults": ["vault1"]})
+    client = client_of(sim)
+    config = scheduler.find_schedule(client, "nightly")
+    started, listings = [], []
+
+    def another_client_starts_one(path, skip):
+        listings.append(path)
+        if len(listings) == 3:  # after run_now's look for running jobs (one listing per status spelling)
+            started.append(sim.add_job("azure", filter_values=["vault1"], duration=600))
+
+    sim.page_hook = another_client_starts_one
+    ran = scheduler.run_now(client, config)
+    assert ran.sync_job["id"] == started[0].id and ran.reused is True
+    assert "refused to run schedule 'nightly' now (HTTP 409" in ran.warnings[0]
+    assert [w["method"] for w in sim.scheduler.writes] == ["POST"]
 
 
 def test_run_now_refused_while_another_job_runs_names_it(sim):
@@ -156,6 +178,22 @@ def test_the_runs_of_a_schedule_follow_its_job(sim):
     client = client_of(sim)
     config = scheduler.find_schedule(client, "nightly")
     scheduler.run_now(client, config)
+    runs = scheduler.read_runs(client, [config["id"]])
+    assert [run["job_status"] for run in runs] == ["in_progress"]  # CM's field: the vendor's CLI filters job_status
     time.sleep(0.5)
     runs = scheduler.read_runs(client, [config["id"]])
-    assert [run["status"] for run in runs] == ["failed"]
+    assert [run["job_status"] for run in runs] == ["failed"] and "status" not in runs[0]
+
+
+@pytest.mark.parametrize("field", ["job_status", "status"])
+def test_a_run_is_normalized_from_whichever_field_cm_answers(sim, field):
+    sim.scheduler.settings.run_status_field = field
+    sim.starting.duration = 0.0
+    sim.scheduler.add_config("nightly", "AzureCloud", {"key_vaults": ["vault1"]})
+    client = client_of(sim)
+    config = scheduler.find_schedule(client, "nightly")
+    scheduler.run_now(client, config)
+    time.sleep(0.05)
+    schedules = [dict(config)]
+    attach_last_runs(schedules, scheduler.read_runs(client, [config["id"]]), 5)
+    assert [run["state"] for run in schedules[0]["last_runs"]] == ["succeeded"]

@@ -139,6 +139,12 @@ def test_times_are_checked_and_written_in_utc():
         ({"status": "completed", "abort": True}, "cancelled"),
         ({"state": "aborted"}, "cancelled"),
         ({"status": "paused"}, "unknown"),
+        ({"job_status": "in_progress"}, "in_progress"),  # the field the vendor's CLI filters
+        ({"job_status": "scheduled"}, "in_progress"),
+        ({"job_status": "completed"}, "succeeded"),
+        ({"job_status": "failed"}, "failed"),
+        ({"job_status": "aborted"}, "cancelled"),
+        ({"job_status": "completed", "status": "failed"}, "succeeded"),  # job_status is read first
     ],
 )
 def test_run_states_are_normalized_like_jobs(run, state):
