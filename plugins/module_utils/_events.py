@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import tempfile
 import uuid
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
@@ -113,7 +114,9 @@ def _watches(args: Mapping[str, Any]) -> List[Watch]:
     unknown = [name for name in names if name not in CLOUDS]
     if unknown or not names:
         raise _error(
-            "cloud", "%r is not a cloud; give one of %s, a list of them, or all." % (unknown or asked, ", ".join(sorted(CLOUDS)))
+            "cloud",
+            "%s is not a cloud of this collection; give one of %s, a list of them, or all."
+            % (", ".join(repr(name) for name in unknown) if unknown else repr(asked), ", ".join(sorted(CLOUDS))),
         )
     filters = {option: args[option] for option in FILTER_OPTIONS if args.get(option) is not None}
     if len(names) > 1:
@@ -159,9 +162,26 @@ def _checkpoint(value: Any) -> Optional[str]:
         return None
     path = os.path.abspath(os.path.expanduser(str(value)))
     directory = os.path.dirname(path)
-    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
-        raise _error("checkpoint", "%r is not in a writable directory." % value)
+    if not os.path.isdir(directory):
+        raise _error(
+            "checkpoint", "the directory %s of %r does not exist; create it (the source writes the file itself)." % (directory, value)
+        )
+    if not os.access(directory, os.W_OK):
+        raise _error("checkpoint", "the directory %s of %r is not writable by this user." % (directory, value))
     return path
+
+
+_GAVE_UP = re.compile(r"\.? Gave up after (\d+) attempts\.$")
+
+
+def retry_line(error: CckmError) -> str:
+    """What a transient failure was, for the line the source logs before polling again."""
+    match = _GAVE_UP.search(error.message)
+    message = _GAVE_UP.sub("", error.message).rstrip(".")
+    tried = " (%s attempts)" % match.group(1) if match else ""
+    if error.status is None:
+        return "CM unreachable: %s%s" % (message, tried)
+    return "CM answered HTTP %s: %s%s" % (error.status, message, tried)
 
 
 # -- checkpoint ---------------------------------------------------------------------------------------
@@ -287,7 +307,7 @@ class SyncJobSource:
                     raise SourceConfigError("ciphertrust.cckm.sync_jobs stopped: %s" % error.message) from None
                 delays = delays or growing_delays(min(self.config.interval, 5.0), max(self.config.interval, 60.0))
                 pause = next(delays)
-                self.logger.warning("ciphertrust.cckm.sync_jobs: %s; polling again in %.0f s", error.message, pause)
+                self.logger.warning("ciphertrust.cckm.sync_jobs: %s; polling again in %.0f s", retry_line(error), pause)
                 await self.sleep(pause)
                 continue
             delays = None

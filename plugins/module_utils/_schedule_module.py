@@ -113,8 +113,8 @@ def wanted_from(params: Dict[str, Any]) -> Wanted:
     if not targets and not synchronize_all:
         raise CckmInputError(
             cloud.target_option,
-            "is required for a %s schedule: give the %s to synchronize (%s: [name1, name2]), or synchronize_all: true."
-            % (cloud.name, cloud.target_option, cloud.target_option),
+            "no targets given: a schedule of cloud %s synchronizes the %s it names (%s: [name1, name2]) or, with "
+            "synchronize_all: true, all of them." % (cloud.name, cloud.target_option, cloud.target_option),
         )
     if params.get("take_cloud_key_backup") is not None and not cloud.scope(None).backup:
         raise CckmInputError("take_cloud_key_backup", "applies to azure schedules only, not to %s." % cloud.name)

@@ -96,8 +96,8 @@ def _jobs_to_cancel(client: Any, cloud: Cloud, scope: str, params: Dict[str, Any
     if not ids and not targets and not params["synchronize_all"]:
         raise CckmInputError(
             "id",
-            "or %s is required to cancel: give job ids, the targets whose running jobs to cancel, or synchronize_all: true "
-            "to cancel every running job of the scope." % cloud.target_option,
+            "nothing to cancel was given: give the job ids (id), the %s whose running jobs to cancel, or "
+            "synchronize_all: true to cancel every running job of the scope." % cloud.target_option,
         )
     if ids:
         jobs = []

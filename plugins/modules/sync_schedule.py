@@ -48,7 +48,10 @@ options:
     type: list
     elements: str
   regions:
-    description: For O(cloud=aws), the regions to synchronize (none means every region; not given leaves them as they are).
+    description:
+      - For O(cloud=aws), the regions to synchronize (none means every region; not given leaves them as they are).
+      - Sent only when given. The vendor's own clients never send it, so a CM may not keep it; when CM's answer
+        holds no C(regions), the task warns once, and a later run does not PATCH for it alone.
     type: list
     elements: str
   key_vaults:
@@ -85,8 +88,12 @@ options:
     description:
       - "When the schedule runs, a 5-field cron expression in UTC: minute, hour, day of month, month, day of
         week, for example V(0 2 * * *) (every day at 02:00) or V(30 22 * * mon-fri). Names of months and
-        days, ranges, lists and steps are accepted. Required with O(state=present); checked before any
-        request, with a message that names the bad field."
+        days, ranges, lists and steps are accepted, and V(?) in day of month or day of week means any day
+        (as CM's UI writes it, V(0 2 ? * MON)). Shortcuts such as V(@daily) and six-field expressions are
+        refused with the five-field form to write instead. Required with O(state=present); checked before
+        any request, with a message that names the bad field."
+      - A schedule that can never run (V(0 2 31 2 *), an O(end_date) in the past) is written as asked, with a
+        warning that says why its C(next_run_at) is null.
     type: str
   description:
     description: Description of the schedule on CM.
@@ -95,10 +102,14 @@ options:
     description: Whether the schedule is disabled (it then does not run, and C(next_run_at) is null).
     type: bool
   start_date:
-    description: RFC 3339 time before which the schedule does not run, for example V(2026-12-24T22:00:00Z). Sent in UTC.
+    description:
+      - RFC 3339 time before which the schedule does not run, for example V(2026-12-24T22:00:00Z). Sent in UTC.
+      - An empty value (V("")) clears it; CM is sent its own "not set" value, Go's zero time V(0001-01-01T00:00:00Z).
     type: str
   end_date:
-    description: RFC 3339 time after which the schedule does not run any more. Must be after O(start_date).
+    description:
+      - RFC 3339 time after which the schedule does not run any more. Must be after O(start_date).
+      - An empty value (V("")) clears it, as for O(start_date).
     type: str
   run_on:
     description: Node of a CM cluster that runs the schedule, V(any) or a node id.
@@ -107,12 +118,17 @@ options:
     description:
       - Run the schedule once now, after creating or updating it (C(changed=true)); the synchronization job it
         started is returned as RV(sync_job), ready for M(ciphertrust.cckm.sync_job_wait).
-      - When CM refuses because a synchronization that covers the schedule's targets already runs, that job is
-        returned with a warning; when another one runs, the task fails naming it.
+      - When a synchronization that covers the schedule's targets already runs, no run-now is sent and that job
+        is returned (RV(reused=true), C(changed) only if the schedule itself changed), as M(ciphertrust.cckm.sync_job)
+        reuses a running job. When CM refuses because such a job started meanwhile, that job is returned with a
+        warning; when another job of the cloud runs, the task fails naming it.
     type: bool
     default: false
   recreate:
-    description: With a different O(cloud) than the existing schedule's, delete the schedule and create it anew.
+    description:
+      - With a different O(cloud) than the existing schedule's, delete the schedule and create it anew.
+      - O(description), O(disabled), O(start_date), O(end_date) and O(run_on) that the task does not give are
+        carried over from the deleted schedule (a paused schedule stays paused).
     type: bool
     default: false
 extends_documentation_fragment:
@@ -186,8 +202,9 @@ schedule:
     - The schedule as it is on CM after the task, with CM's raw fields plus C(cloud) (the collection's cloud
       name, e.g. C(azure) for C(AzureCloud)), the targets under the module's option name (C(vaults) for
       C(oci_vaults)), C(regions) (aws), C(take_cloud_key_backup) (azure), C(synchronize_all), and
-      C(next_run_at) (UTC, ISO 8601; null when disabled, before nothing or past O(end_date)).
-    - Null after O(state=absent), and in check mode when the schedule would be created.
+      C(next_run_at) (UTC, ISO 8601; null when disabled, when O(run_at) matches no date, or when the next run
+      would be past O(end_date)).
+    - Null after O(state=absent). In check mode, the schedule as it would be (C(id) null when it would be created).
   returned: always
   type: dict
   sample:
@@ -204,7 +221,8 @@ schedule:
 sync_job:
   description:
     - With O(run_now=true), the synchronization job the run started (normalized as the info modules return
-      jobs, with C(state) and C(errors)); null in check mode, or when no new job appeared (a warning says so).
+      jobs, with C(state) and C(errors)), or the running job that already covers its targets (RV(reused=true));
+      null in check mode, or when no new job appeared (a warning says so).
   returned: when O(run_now=true)
   type: dict
   sample:
@@ -212,6 +230,11 @@ sync_job:
     overall_status: in_progress
     state: in_progress
     key_vaults: [vault-prod, vault-dr]
+reused:
+  description: With O(run_now=true), whether RV(sync_job) is a job that was already running (no run-now was sent).
+  returned: when O(run_now=true)
+  type: bool
+  sample: false
 """
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedule_module import run_schedule_module

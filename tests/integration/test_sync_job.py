@@ -264,7 +264,7 @@ def test_bad_combinations_fail_before_any_request_naming_the_options(sim, ansibl
         "regions elsewhere": "regions: is a target of aws jobs, not of google",
         "backup elsewhere": "take_cloud_key_backup: applies to azure keys synchronization only",
         "id with started": "id: names jobs to cancel",
-        "cancel nothing": "id: or kms is required to cancel",
+        "cancel nothing": "id: nothing to cancel was given: give the job ids (id), the kms whose running jobs to cancel",
     }
     for name, words in expected.items():
         assert words in run.result(name)["msg"], (name, run.result(name)["msg"])

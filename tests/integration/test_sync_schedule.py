@@ -120,7 +120,9 @@ def test_check_mode_writes_nothing_and_diff_shows_the_change(sim, ansible):
     assert sim.scheduler.writes == [] and sim.stats().get("start", 0) == 0
     assert [run.result(name)["changed"] for name in ("move it", "new one", "gone", "run it")] == [True, True, True, True]
     assert run.result("move it")["schedule"]["run_at"] == "30 3 * * *"  # as it would be
-    assert run.result("new one")["schedule"] is None
+    new = run.result("new one")["schedule"]  # as it would be, so a playbook run with -C can read it
+    assert new["name"] == "another" and new["cloud"] == "azure" and new["key_vaults"] == ["vault-prod", "vault-dr"]
+    assert new["next_run_at"].endswith("T02:00:00Z") and new["id"] is None
     assert '-    "run_at": "0 2 * * *"' in run.output and '+    "run_at": "30 3 * * *"' in run.output, run.output[-3000:]
     assert run.result("run it")["sync_job"] is None
 
@@ -166,7 +168,9 @@ def test_run_now_whatever_cm_answers(sim, ansible, answer):
 
 
 def test_another_cloud_is_refused_unless_recreate(sim, ansible):
-    sim.scheduler.add_config("nightly-azure", "AzureCloud", {"key_vaults": ["vault-prod"]})
+    sim.scheduler.add_config(
+        "nightly-azure", "AzureCloud", {"key_vaults": ["vault-prod"]}, disabled=True, description="paused for the migration"
+    )
     refused = ansible.playbook(playbook(schedule("to aws", name="nightly-azure", cloud="aws", kms=["k"], run_at="0 2 * * *")))
     assert refused.rc != 0 and sim.scheduler.writes == []
     message = refused.result("to aws")["msg"]
@@ -178,7 +182,70 @@ def test_another_cloud_is_refused_unless_recreate(sim, ansible):
     )
     assert run.rc == 0, run.output[-3000:]
     assert [w["method"] for w in sim.scheduler.writes] == ["DELETE", "POST"]
-    assert run.result("to aws")["schedule"]["cloud"] == "aws"
+    recreated = run.result("to aws")["schedule"]
+    assert recreated["cloud"] == "aws"
+    # not given, so kept as they were: a paused schedule stays paused, with its description
+    assert recreated["disabled"] is True and recreated["description"] == "paused for the migration"
+    assert sim.scheduler.writes[1]["body"]["disabled"] is True
+
+
+def test_params_cm_does_not_keep_are_warned_once_and_never_patched_again(sim, ansible):
+    sim.scheduler.settings.dropped_params = ("regions",)
+    aws = {"name": "nightly-aws", "cloud": "aws", "kms": ["kms-prod"], "regions": ["us-east-1"], "run_at": "0 3 * * *"}
+    run = ansible.playbook(playbook(schedule("create", **aws), schedule("again", **aws), schedule("and again", **aws)))
+    assert run.rc == 0, run.output[-3000:]
+    assert [run.result(name)["changed"] for name in ("create", "again", "and again")] == [True, False, False]
+    assert [w["method"] for w in sim.scheduler.writes] == ["POST"]
+    assert sim.scheduler.writes[0]["body"]["cckm_synchronization_params"]["regions"] == ["us-east-1"]
+    assert run.output.count("did not keep regions in schedule 'nightly-aws'") == 1, run.output[-3000:]
+
+
+def test_a_patch_keeps_params_the_collection_does_not_know(sim, ansible):
+    sim.scheduler.settings.params_patch = "replace"  # the worst case: CM replaces the whole block
+    sim.scheduler.add_config(
+        "nightly-azure", "AzureCloud", {"key_vaults": ["vault-prod"], "synchronize_all": False, "sync_items": ["key"]}
+    )
+    run = ansible.playbook(playbook(schedule("add a vault", **NIGHTLY), schedule("same", **NIGHTLY)))
+    assert run.rc == 0, run.output[-3000:]
+    (patch,) = [w["body"] for w in sim.scheduler.writes]
+    assert patch["cckm_synchronization_params"]["sync_items"] == ["key"]
+    assert "regions" not in patch["cckm_synchronization_params"], "a field is sent only when the user gave it"
+    assert list(sim.scheduler.configs.values())[0]["params"]["sync_items"] == ["key"]
+
+
+def test_a_schedule_that_never_runs_warns_why_and_dates_can_be_cleared(sim, ansible):
+    feb31 = dict(NIGHTLY, name="never", run_at="0 2 31 2 *")
+    over = dict(NIGHTLY, name="over", end_date="2020-01-01T00:00:00Z", start_date="2019-01-01T00:00:00Z")
+    run = ansible.playbook(
+        playbook(
+            schedule("31 February", **feb31),
+            schedule("ended", **over),
+            schedule("clear the dates", **dict(over, end_date="", start_date="")),
+            schedule("cleared already", **dict(over, end_date="", start_date="")),
+        )
+    )
+    assert run.rc == 0, run.output[-3000:]
+    assert "Schedule 'never' never runs as it stands: run_at '0 2 31 2 *' matches no date" in run.output
+    assert "Schedule 'over' never runs as it stands: its end_date 2020-01-01T00:00:00Z has passed" in run.output
+    assert run.result("31 February")["schedule"]["next_run_at"] is None
+    cleared = run.result("clear the dates")
+    assert cleared["changed"] is True and cleared["schedule"]["next_run_at"].endswith("T02:00:00Z")
+    assert run.result("cleared already")["changed"] is False
+    patch = sim.scheduler.writes[2]["body"]
+    assert patch == {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-01T00:00:00Z"}  # CM's own "unset"
+    assert run.output.count("Schedule 'over' never runs") == 1, "not once the dates are cleared"
+
+
+def test_run_now_three_times_while_it_runs_starts_one_job(sim, ansible):
+    sim.starting.duration = 600
+    run = ansible.playbook(playbook(*(schedule("run %d" % n, run_now=True, **NIGHTLY) for n in range(3))))
+    assert run.rc == 0, run.output[-3000:]
+    first = run.result("run 0")
+    assert first["reused"] is False and first["changed"] is True
+    for name in ("run 1", "run 2"):
+        assert run.result(name)["reused"] is True and run.result(name)["changed"] is False
+        assert run.result(name)["sync_job"]["id"] == first["sync_job"]["id"]
+    assert [w["path"].endswith("/run-now") for w in sim.scheduler.writes] == [False, True]  # create, one run-now
 
 
 def test_info_lists_schedules_with_their_last_runs_and_next_run(sim, ansible):

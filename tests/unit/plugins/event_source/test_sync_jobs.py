@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.ciphertrust.cckm.extensions.eda.plugins.event_source.sync_jobs import main
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfigError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfigError, retry_line
 
 
 def connection(sim, **extra):
@@ -106,7 +107,8 @@ def test_an_unreadable_checkpoint_is_a_clear_message_and_a_missing_one_a_fresh_s
     assert error is None and len(events) == 1 and (tmp_path / "new.json").exists()
 
 
-def test_a_503_burst_and_an_expired_token_are_ridden_out(sim):
+def test_a_503_burst_and_an_expired_token_are_ridden_out(sim, caplog):
+    caplog.set_level("INFO")
     sim.jwt_lifetime = 1.0
     job = sim.add_job("oci", duration=2.5).id
     sim.inject("status", status=503, count=8, match="list", after=2)
@@ -116,6 +118,16 @@ def test_a_503_burst_and_an_expired_token_are_ridden_out(sim):
     assert keys(events) == [(job, "in_progress", None), (job, "succeeded", "in_progress")]
     stats = sim.stats()
     assert stats["fault_status"] == 8 and stats["logins"] == 1 and stats.get("refreshes", 0) >= 1
+    lines = [record.getMessage() for record in caplog.records if "polling again" in record.getMessage()]
+    assert lines and all("CM answered HTTP 503: " in line and "Gave up" not in line for line in lines), lines
+    assert all(line.split("; polling again in ")[1].endswith(" s") for line in lines), lines
+
+
+def test_the_retry_line_says_what_happened_and_what_comes_next():
+    unreachable = CckmError("Cannot connect to CipherTrust Manager at 127.0.0.1:1. Gave up after 6 attempts.")
+    assert retry_line(unreachable) == "CM unreachable: Cannot connect to CipherTrust Manager at 127.0.0.1:1 (6 attempts)"
+    busy = CckmError("CipherTrust Manager answered HTTP 503 (NCERRServiceUnavailable).", status=503)
+    assert retry_line(busy) == "CM answered HTTP 503: CipherTrust Manager answered HTTP 503 (NCERRServiceUnavailable)"
 
 
 def test_a_wrong_password_ends_the_source_with_a_clear_message_and_no_secret(sim):
@@ -129,14 +141,15 @@ def test_a_wrong_password_ends_the_source_with_a_clear_message_and_no_secret(sim
 @pytest.mark.parametrize(
     "args, words",
     [
-        ({"cloud": "ibm"}, "cloud: ['ibm'] is not a cloud"),
+        ({"cloud": "not-a-cloud"}, "cloud: 'not-a-cloud' is not a cloud of this collection; give one of aws, azure"),
+        ({"cloud": ["aws", "amazon"]}, "cloud: 'amazon' is not a cloud of this collection"),
         ({"cloud": ["aws", "azure"], "scope": "keys"}, "scope: applies to one cloud only"),
         ({"cloud": "aws", "key_vaults": ["v"]}, "key_vaults: is not the scope filter of aws"),
         ({"interval": 0}, "interval: must be more than 0"),
         ({"events": ["ended"]}, "events: may list started and finished"),
         ({"colour": "red"}, "colour: is not an argument"),
         ({"validate_certs": "maybe"}, "validate_certs: must be true or false"),
-        ({"checkpoint": "/nonexistent/dir/c.json"}, "checkpoint: '/nonexistent/dir/c.json' is not in a writable directory"),
+        ({"checkpoint": "/nonexistent/dir/c.json"}, "checkpoint: the directory /nonexistent/dir of '/nonexistent/dir/c.json' does not exist; create it"),
         ({"address": "http://cm"}, "address: 'http://cm' uses http://"),
     ],
 )
