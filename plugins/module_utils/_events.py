@@ -164,7 +164,8 @@ def _checkpoint(value: Any) -> Optional[str]:
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         raise _error(
-            "checkpoint", "the directory %s of %r does not exist; create it (the source writes the file itself)." % (directory, value)
+            "checkpoint",
+            "the directory %s of %r does not exist; create it (the source writes the file itself)." % (directory, value),
         )
     if not os.access(directory, os.W_OK):
         raise _error("checkpoint", "the directory %s of %r is not writable by this user." % (directory, value))

@@ -270,8 +270,12 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
         if job is not None:
             return RunNow(job, False, [])
         sleep(pause)
-    return RunNow(None, False, [
-        "CipherTrust Manager accepted running schedule %r now, but no new %s job covering its targets appeared within "
-        "%d s; look with the cloud's sync_job_info module."
-        % (config.get("name"), request.cloud.name if request else "synchronization", sum(APPEAR_PAUSES))
-    ])
+    return RunNow(
+        None,
+        False,
+        [
+            "CipherTrust Manager accepted running schedule %r now, but no new %s job covering its targets appeared within "
+            "%d s; look with the cloud's sync_job_info module."
+            % (config.get("name"), request.cloud.name if request else "synchronization", sum(APPEAR_PAUSES))
+        ],
+    )

@@ -149,7 +149,10 @@ def test_a_wrong_password_ends_the_source_with_a_clear_message_and_no_secret(sim
         ({"events": ["ended"]}, "events: may list started and finished"),
         ({"colour": "red"}, "colour: is not an argument"),
         ({"validate_certs": "maybe"}, "validate_certs: must be true or false"),
-        ({"checkpoint": "/nonexistent/dir/c.json"}, "checkpoint: the directory /nonexistent/dir of '/nonexistent/dir/c.json' does not exist; create it"),
+        (
+            {"checkpoint": "/nonexistent/dir/c.json"},
+            "checkpoint: the directory /nonexistent/dir of '/nonexistent/dir/c.json' does not exist; create it",
+        ),
         ({"address": "http://cm"}, "address: 'http://cm' uses http://"),
     ],
 )
