@@ -3,6 +3,7 @@ env/envvars, survey answers as !unsafe strings in env/extravars. Asserts on the 
 
 import json
 import os
+import re
 import time
 
 import pytest
@@ -94,6 +95,28 @@ def test_every_survey_question_is_a_role_variable():
     with open(os.path.join(ROOT, "docs", "awx", "survey_spec.json")) as handle:
         cloud = [q for q in json.load(handle)["spec"] if q["variable"] == "wait_for_sync_cloud"][0]
     assert cloud["choices"] == options["wait_for_sync_cloud"]["choices"]
+
+
+def test_the_readme_lists_every_survey_question():
+    with open(os.path.join(ROOT, "docs", "awx", "survey_spec.json")) as handle:
+        spec = json.load(handle)["spec"]
+    with open(os.path.join(ROOT, "README.md")) as handle:
+        readme = handle.read()
+    steps = readme[readme.index("## AWX / Ansible Automation Platform") : readme.index("## React to syncs")]
+    listed = re.findall(r"^\s*\| ([^|]+?) \| `(wait_for_sync_\w+)` \| (\w+) \|", steps, re.M)
+    assert listed == [(q["question_name"], q["variable"], q["type"]) for q in spec]
+
+
+@pytest.mark.parametrize("fail_on", [["failed", "cancelled"], "failed\ncancelled"], ids=["a list", "the spec's own text"])
+def test_the_survey_default_of_fail_on_is_accepted_as_list_or_text(sim, tmp_path, fail_on):
+    # A multiple-choice answer arrives as a list; the spec's own default is "failed\ncancelled" text.
+    job = sim.add_job("aws", outcome="partial", duration=0).id
+    answers = survey_answers(wait_for_sync_job_ids=job, wait_for_sync_fail_on=fail_on)
+    pdd = private_data_dir(tmp_path, sim, answers)
+    proc = run_runner(pdd, "failon")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    result = runner_stats(pdd, "failon")["wait_for_sync_result"]
+    assert result["summary"]["partial"] == 1 and result["failed"] is False and result["cloud"] == "aws"
 
 
 @pytest.mark.parametrize("filters", ["kms=kms-prod", '{"kms": ["kms-prod"]}'], ids=["key=value", "JSON"])

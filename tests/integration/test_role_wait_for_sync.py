@@ -50,7 +50,10 @@ def test_role_failure_still_sets_result_and_stats(sim, ansible):
 BAD_VARIABLES = [
     ("wait_for_sync_timeout", "soon", "wait_for_sync_timeout must be a number of seconds (got soon)."),
     ("wait_for_sync_max_poll_interval", "-5", "wait_for_sync_max_poll_interval must be a number of seconds (got -5)."),
-    ("wait_for_sync_fail_on", "failed,partal", "wait_for_sync_fail_on may list failed, cancelled and partial (got partal)."),
+    ("wait_for_sync_fail_on", "failed,partal", "wait_for_sync_fail_on may list failed, cancelled and partial"),
+    ("wait_for_sync_fail_on", "failed\npartal", "comma-separated (got partal)."),
+    ("wait_for_sync_start", "yes please", "wait_for_sync_start must be true or false (got yes please)."),
+    ("wait_for_sync_synchronize_all", "maybe", "wait_for_sync_synchronize_all must be true or false (got maybe)."),
     ("wait_for_sync_filters", {"kmss": ["a"]}, "wait_for_sync_filters has 'kmss', which is not a scope filter"),
     ("wait_for_sync_filters", "kms", "wait_for_sync_filters has 'kms', which is not key=value"),
     ("wait_for_sync_filters", '{"kms": [', "wait_for_sync_filters is not valid JSON"),
@@ -61,6 +64,9 @@ BAD_VARIABLES = [
 def test_role_names_the_one_bad_variable_and_its_value(sim, ansible, variable, value, message):
     run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", **{variable: value}))
     assert run.rc == 2 and message in run.output, run.output
+    # the task's own msg, what a rescue, an AWX notification and ansible_failed_result.msg show
+    assert message in run.result("ciphertrust.cckm.wait_for_sync : Check the wait_for_sync variables")["msg"]
+    assert "One or more items failed" not in run.output and "DEPRECATION" not in run.output
     others = {name for name, _value, _message in BAD_VARIABLES} - {variable}
     failed_items = [line for line in run.output.splitlines() if "must be" in line or "may list" in line or "has '" in line]
     assert not any(other in line for line in failed_items for other in others), "only the bad variable is named"
@@ -143,11 +149,27 @@ def test_role_reuses_a_running_sync_and_in_check_mode_starts_nothing(sim, ansibl
     result = run.result("show result")["wait_for_sync_result"]
     assert result["reused"] is True and [j["id"] for j in result["sync_jobs"]] == [running.id]
     check = ansible.playbook(
-        role_playbook(wait_for_sync_cloud="google", wait_for_sync_start=True, wait_for_sync_filters={"key_rings": ["r1"]}),
+        role_playbook(wait_for_sync_cloud="google", wait_for_sync_start="yes", wait_for_sync_filters={"key_rings": ["r1"]}),
         "--check",
     )
     assert check.rc == 0, check.output
     assert sim.start_bodies == []
+    checked = check.result("show result")["wait_for_sync_result"]
+    assert checked["started"] is False and checked["would_start"] is True and checked["cloud"] == "google"
+    summary = check.result("ciphertrust.cckm.wait_for_sync : Summarize")["msg"]
+    assert "check mode, so nothing was started and nothing waited for; a synchronization of r1 would be started" in summary
+    assert "0 polls" not in summary
+
+
+def test_role_takes_fail_on_as_awx_sends_a_multiple_choice_answer(sim, ansible):
+    # The survey's own default, "failed\ncancelled": one choice a line. A partial job passes with it.
+    job = sim.add_job("aws", outcome="partial", duration=0).id
+    for answer in ("failed\ncancelled", ["failed", "cancelled"], "failed, cancelled"):
+        run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_job_ids=job, wait_for_sync_fail_on=answer))
+        assert run.rc == 0, run.output
+        assert run.result("show result")["wait_for_sync_result"]["cloud"] == "aws"
+    strict = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_job_ids=job, wait_for_sync_fail_on="partial\nfailed"))
+    assert strict.rc == 2 and "job %s is partial" % job in strict.output, strict.output
 
 
 def test_role_start_without_targets_is_refused_by_name(sim, ansible):
