@@ -168,7 +168,9 @@ def test_role_takes_fail_on_as_awx_sends_a_multiple_choice_answer(sim, ansible):
         run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_job_ids=job, wait_for_sync_fail_on=answer))
         assert run.rc == 0, run.output
         assert run.result("show result")["wait_for_sync_result"]["cloud"] == "aws"
-    strict = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_job_ids=job, wait_for_sync_fail_on="partial\nfailed"))
+    strict = ansible.playbook(
+        role_playbook(wait_for_sync_cloud="aws", wait_for_sync_job_ids=job, wait_for_sync_fail_on="partial\nfailed")
+    )
     assert strict.rc == 2 and "job %s is partial" % job in strict.output, strict.output
 
 
