@@ -120,8 +120,15 @@ def start_or_reuse(
     reuse_running: bool = True,
     check_mode: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    deadline: Optional[float] = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> StartOutcome:
-    """Reuse a running job that covers ``request``, or start one: at most one job, whatever CM answers."""
+    """Reuse a running job that covers ``request``, or start one: at most one job, whatever CM answers.
+
+    ``deadline`` (a ``clock()`` time, the task's own timeout with ``wait: true``): no pause runs past
+    it and no POST is sent that could not be answered before it, so a CM slower than
+    ``request_timeout`` holds the task for about its timeout, not for every attempt's full length.
+    """
     running = running_jobs(client, request.cloud, request.scope)
     covering = [job for job in running if covers(job, request)]
     if reuse_running and covering:
@@ -129,10 +136,16 @@ def start_or_reuse(
     if check_mode:
         return StartOutcome(None, changed=True, reused=False)
     known = {job["id"] for job in running}
+    request_timeout = float(getattr(client, "request_timeout", 30.0))
     last_error: Optional[CckmError] = None
+    posts = 0
     for attempt in range(START_ATTEMPTS):
         if attempt:
-            sleep(RETRY_PAUSES[min(attempt - 1, len(RETRY_PAUSES) - 1)])
+            pause = RETRY_PAUSES[min(attempt - 1, len(RETRY_PAUSES) - 1)]
+            if deadline is not None and clock() + pause + request_timeout > deadline:
+                break  # another POST could not be answered within the task's timeout
+            sleep(pause)
+        posts += 1
         try:
             answer = client.post(request.path, request.body())
         except CckmError as error:
@@ -140,7 +153,8 @@ def start_or_reuse(
                 raise
             last_error = error
             if error.timed_out:  # CM got the request and may still be starting the job: give it time first
-                sleep(pause_after_timeout(float(getattr(client, "request_timeout", 30.0))))
+                pause = pause_after_timeout(request_timeout)
+                sleep(pause if deadline is None else max(0.0, min(pause, deadline - clock())))
             now_running = running_jobs(client, request.cloud, request.scope)
             if may_have_reached_cm(error):
                 started = [job for job in now_running if job["id"] not in known and covers(job, request)]
@@ -163,9 +177,10 @@ def start_or_reuse(
         )
     # Every attempt failed without starting a job (the loop returns or raises otherwise).
     failure = last_error or CckmError("CipherTrust Manager did not start the %s." % request.describe())
+    why = "" if posts == START_ATTEMPTS else " (the task's timeout left no time for another)"
     raise failure.reword(
-        "%s Gave up after %d POSTs; before each retry the running jobs were listed and none had been started, "
-        "so no job runs for this request." % (failure.message.rstrip(".") + ".", START_ATTEMPTS)
+        "%s Gave up after %s%s; after each the running jobs were listed and none had been started, so no job "
+        "runs for this request." % (failure.message.rstrip(".") + ".", "1 POST" if posts == 1 else "%d POSTs" % posts, why)
     )
 
 

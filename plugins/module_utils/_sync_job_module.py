@@ -30,6 +30,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import 
     start_or_reuse,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import (
+    TIMING_DEFAULTS,
     check_timing,
     checked_scope,
     timing_argspec,
@@ -51,7 +52,7 @@ def sync_job_argspec() -> Dict[str, Dict[str, Any]]:
         reuse_running={"type": "bool", "default": True},
         wait={"type": "bool", "default": False},
     )
-    spec.update(timing_argspec())
+    spec.update(timing_argspec(defaults=False))  # given without wait: true is warned about; defaults applied after
     for option in TARGET_OPTIONS:
         spec[option] = {"type": "list", "elements": "str", "no_log": False}
     return spec
@@ -117,17 +118,40 @@ def _jobs_to_cancel(client: Any, cloud: Cloud, scope: str, params: Dict[str, Any
     return running
 
 
+def nothing_to_cancel_warning(cloud: Cloud, scope: str, params: Dict[str, Any]) -> str:
+    """What a cancel by targets (or of everything) that found no running job says."""
+    targets = checked_targets(cloud, params)
+    what = "%s=%s" % (cloud.target_option, ",".join(targets)) if targets else "any target"
+    return (
+        "No %s %s synchronization job for %s is running, so nothing was cancelled. Check the names, the cloud and "
+        "the scope (the cloud's info module with overall_status: in_progress lists what runs)." % (cloud.name, scope, what)
+    )
+
+
+WAIT_ONLY = ("timeout", "poll_interval", "max_poll_interval", "fail_on", "progress_interval", "progress_file")
+"""Options that only a wait reads: given without ``wait: true``, they are warned about."""
+
+
 def run_sync_job_module() -> None:
     module = new_module(sync_job_argspec())
     params = module.params
     cloud = CLOUDS[params["cloud"]]
     result: Dict[str, Any] = {"changed": False, "reused": False, "sync_jobs": []}
+    unused = [option for option in WAIT_ONLY if params.get(option) is not None and not params["wait"]]
+    if unused:
+        module.warn(
+            "%s %s effect only with wait: true, which this task does not set; add wait: true to wait for the job, "
+            "or drop %s." % (" and ".join(unused), "has" if len(unused) == 1 else "have", "it" if len(unused) == 1 else "them")
+        )
+    params.update({option: value for option, value in TIMING_DEFAULTS.items() if params.get(option) is None})
     try:
         check_timing(params)
         if params["state"] == "started":
             request = start_request(params)
             client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
-            outcome = start_or_reuse(client, request, params["reuse_running"], module.check_mode)
+            outcome = start_or_reuse(
+                client, request, params["reuse_running"], module.check_mode, deadline=client.deadline, clock=client.clock
+            )
             result.update(changed=outcome.changed, reused=outcome.reused, sync_jobs=[outcome.job] if outcome.job else [])
             watched = [outcome.job["id"]] if outcome.job else []
             scope = request.scope
@@ -136,6 +160,8 @@ def run_sync_job_module() -> None:
             scope = checked_scope(cloud, params.get("scope"))
             client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
             jobs = _jobs_to_cancel(client, cloud, scope, params)
+            if not jobs:
+                module.warn(nothing_to_cancel_warning(cloud, scope, params))
             latest, cancelled = cancel(client, cloud, scope, jobs, module.check_mode)
             result.update(changed=bool(cancelled), sync_jobs=latest)
             # wait for every job still stopping, those cancelled by someone else a moment ago too
@@ -145,7 +171,8 @@ def run_sync_job_module() -> None:
         fail_from_error(module, error, **result)
     if params["wait"] and watched:
         query = JobQuery(cloud, scope=scope, ids=watched)
+        left = dict(params, timeout=max(0.0, client.deadline - client.clock()))  # one timeout for start and wait
         wait_and_report(
-            module, IdWatch(client, query, watched), query, params, fail_on, changed=result["changed"], reused=result["reused"]
+            module, IdWatch(client, query, watched), query, left, fail_on, changed=result["changed"], reused=result["reused"]
         )
     module.exit_json(**result)

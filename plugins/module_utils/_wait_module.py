@@ -35,21 +35,27 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wa
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
 
 
-def timing_argspec() -> Dict[str, Dict[str, Any]]:
-    """How long and how often a wait polls, and what fails it: the same in sync_job_wait and sync_job."""
-    return dict(
-        timeout={"type": "int", "default": 1800},
-        poll_interval={"type": "float", "default": 2.0},
-        max_poll_interval={"type": "float", "default": 30.0},
-        fail_on={
-            "type": "list",
-            "elements": "str",
-            "default": ["failed", "cancelled"],
-            "choices": ["failed", "cancelled", "partial"],
-        },
+TIMING_DEFAULTS: Dict[str, Any] = {"timeout": 1800, "poll_interval": 2.0, "max_poll_interval": 30.0, "fail_on": ["failed", "cancelled"]}
+
+
+def timing_argspec(defaults: bool = True) -> Dict[str, Dict[str, Any]]:
+    """How long and how often a wait polls, and what fails it: the same in sync_job_wait and sync_job.
+
+    ``defaults=False`` (sync_job) leaves them out of the argspec, so that an option given without
+    ``wait: true`` can be told from one not given; the caller applies TIMING_DEFAULTS afterwards.
+    """
+    spec: Dict[str, Dict[str, Any]] = dict(
+        timeout={"type": "int"},
+        poll_interval={"type": "float"},
+        max_poll_interval={"type": "float"},
+        fail_on={"type": "list", "elements": "str", "choices": ["failed", "cancelled", "partial"]},
         progress_file={"type": "path"},
         progress_interval={"type": "float"},
     )
+    if defaults:
+        for option, value in TIMING_DEFAULTS.items():
+            spec[option]["default"] = value
+    return spec
 
 
 def wait_argspec() -> Dict[str, Dict[str, Any]]:

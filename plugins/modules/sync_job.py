@@ -105,28 +105,33 @@ options:
     description:
       - Wait until the started, reused or cancelled jobs have stopped, as M(ciphertrust.cckm.sync_job_wait)
         does. With O(state=cancelled), a job ending cancelled never fails the task.
+      - "Without it, the task's time is bounded by the start's own attempts: a POST is sent at most 3 times,
+        each only after the running jobs were listed and showed no job was started, and a POST that timed
+        out is followed by a pause of 2 x O(request_timeout) (at most 60 s) before that look. A CM that never
+        answers a start holds the task for about 3 x (O(request_timeout) + min(2 x O(request_timeout), 60)) + 4
+        seconds, 274 s with the default O(request_timeout) of 30. With O(wait=true), O(timeout) bounds it instead."
     type: bool
     default: false
   timeout:
     description:
       - With O(wait=true), seconds to wait before failing with the last state of every job.
       - V(0) checks once and fails if a job is still in progress.
+      - "One timeout for the whole task: the start (its retries after a lost answer included) and the wait
+        end within about O(timeout) + O(request_timeout) seconds, however slowly CM answers."
+      - Default V(1800). Like every wait option, it has no effect without O(wait=true), and the task warns
+        when it is given without it.
     type: int
-    default: 1800
   poll_interval:
-    description: With O(wait=true), seconds between the first polls, as in M(ciphertrust.cckm.sync_job_wait).
+    description: With O(wait=true), seconds between the first polls, as in M(ciphertrust.cckm.sync_job_wait). Default V(2).
     type: float
-    default: 2
   max_poll_interval:
-    description: With O(wait=true), the longest pause between polls, in seconds.
+    description: With O(wait=true), the longest pause between polls, in seconds. Default V(30).
     type: float
-    default: 30
   fail_on:
-    description: With O(wait=true), the final states that fail the task.
+    description: With O(wait=true), the final states that fail the task. Default V([failed, cancelled]).
     type: list
     elements: str
     choices: [failed, cancelled, partial]
-    default: [failed, cancelled]
   progress_interval:
     description:
       - With O(wait=true), print a progress line every this many seconds while waiting, when the module

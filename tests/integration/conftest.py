@@ -28,6 +28,11 @@ class Run:
     def output(self) -> str:
         return self.stdout + self.stderr
 
+    @property
+    def flat_output(self) -> str:
+        """The output with every run of whitespace as one space: ansible-core before 2.19 wraps warnings at 80 columns."""
+        return " ".join(self.output.split())
+
     def result(self, task: str) -> Dict[str, Any]:
         """The last recorded result of the task whose name starts with ``task``."""
         return self._record(task)["result"]

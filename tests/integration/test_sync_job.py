@@ -176,6 +176,52 @@ def test_a_post_that_keeps_failing_gives_up_after_looking_each_time(sim, ansible
     assert jobs_on_cm(sim, "aws") == []
 
 
+def test_a_cm_slower_than_request_timeout_on_every_start_holds_the_task_for_its_timeout_only(sim, ansible):
+    # Every POST stalls past request_timeout and is never acted on: with wait, the task's timeout bounds it all.
+    sim.inject("stall", delay=4, match="other", count=10)
+    began = time.monotonic()
+    run = ansible.playbook(playbook(sync(cloud="aws", kms=["kms-prod"], request_timeout=1, wait=True, timeout=4, **FAST)))
+    took = time.monotonic() - began
+    assert run.rc == 2
+    message = run.result("sync")["msg"]
+    assert "Gave up after 1 POST (the task's timeout left no time for another)" in message, message
+    assert jobs_on_cm(sim, "aws") == []
+    assert took < 4 + 1 + 4, "timeout + request_timeout + start-up, not 3 full attempts (%.1f s)" % took
+
+
+def test_without_wait_a_cm_that_never_answers_a_start_is_bounded_by_the_attempts(sim, ansible):
+    sim.inject("stall", delay=3, match="other", count=10)
+    began = time.monotonic()
+    run = ansible.playbook(playbook(sync(cloud="aws", kms=["kms-prod"], request_timeout=1)))
+    took = time.monotonic() - began
+    assert run.rc == 2 and "Gave up after 3 POSTs;" in run.result("sync")["msg"]
+    # documented bound: 3 x (request_timeout + min(2 x request_timeout, 60)) + 4 = 13 s, plus start-up
+    assert took < 13 + 4, took
+    assert jobs_on_cm(sim, "aws") == []
+
+
+def test_wait_options_without_wait_are_warned_about(sim, ansible):
+    run = ansible.playbook(playbook(sync(cloud="aws", kms=["kms-prod"], timeout=60, fail_on=["partial"])))
+    assert run.rc == 0, run.output
+    assert "timeout and fail_on have effect only with wait: true, which this task does not set" in run.flat_output
+    quiet = ansible.playbook(playbook(sync(cloud="aws", kms=["kms-prod"])))
+    assert "wait: true" not in quiet.flat_output
+
+
+def test_a_cancel_that_finds_no_running_job_warns_naming_the_targets(sim, ansible):
+    sim.add_job("aws", filter_values=["kms-a"], duration=0)  # finished: nothing to cancel
+    run = ansible.playbook(
+        playbook(
+            sync("by targets", cloud="aws", state="cancelled", kms=["kms-a", "kms-b"]),
+            sync("everything", cloud="azure", state="cancelled", synchronize_all=True),
+        )
+    )
+    assert run.rc == 0, run.output
+    assert run.result("by targets")["changed"] is False and run.result("by targets")["sync_jobs"] == []
+    assert "No aws keys synchronization job for kms=kms-a,kms-b is running, so nothing was cancelled" in run.flat_output
+    assert "No azure keys synchronization job for any target is running, so nothing was cancelled" in run.flat_output
+
+
 def test_a_401_on_the_post_renews_the_token_and_sends_it_once_more(sim, ansible):
     sim.inject("expire_tokens", match="other")
     run = ansible.playbook(playbook(sync(cloud="aws", kms=["kms-prod"])))

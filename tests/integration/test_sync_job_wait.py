@@ -184,5 +184,5 @@ def test_a_filter_that_matches_no_job_warns_naming_it(sim, ansible):
     sim.add_job("aws", filter_values=["kms-prod"])
     run = ansible.adhoc("ciphertrust.cckm.sync_job_wait", "cloud=aws kms=kms-prd")
     assert run.rc == 0, run.output
-    assert "No aws keys synchronization job matching kms=kms-prd exists on CipherTrust Manager" in run.output
+    assert "No aws keys synchronization job matching kms=kms-prd exists on CipherTrust Manager" in run.flat_output
     assert run.result("")["sync_jobs"] == []

@@ -197,7 +197,7 @@ def test_params_cm_does_not_keep_are_warned_once_and_never_patched_again(sim, an
     assert [run.result(name)["changed"] for name in ("create", "again", "and again")] == [True, False, False]
     assert [w["method"] for w in sim.scheduler.writes] == ["POST"]
     assert sim.scheduler.writes[0]["body"]["cckm_synchronization_params"]["regions"] == ["us-east-1"]
-    assert run.output.count("did not keep regions in schedule 'nightly-aws'") == 1, run.output[-3000:]
+    assert run.flat_output.count("did not keep regions in schedule 'nightly-aws'") == 1, run.output[-3000:]
 
 
 def test_a_patch_keeps_params_the_collection_does_not_know(sim, ansible):
@@ -225,15 +225,15 @@ def test_a_schedule_that_never_runs_warns_why_and_dates_can_be_cleared(sim, ansi
         )
     )
     assert run.rc == 0, run.output[-3000:]
-    assert "Schedule 'never' never runs as it stands: run_at '0 2 31 2 *' matches no date" in run.output
-    assert "Schedule 'over' never runs as it stands: its end_date 2020-01-01T00:00:00Z has passed" in run.output
+    assert "Schedule 'never' never runs as it stands: run_at '0 2 31 2 *' matches no date" in run.flat_output
+    assert "Schedule 'over' never runs as it stands: its end_date 2020-01-01T00:00:00Z has passed" in run.flat_output
     assert run.result("31 February")["schedule"]["next_run_at"] is None
     cleared = run.result("clear the dates")
     assert cleared["changed"] is True and cleared["schedule"]["next_run_at"].endswith("T02:00:00Z")
     assert run.result("cleared already")["changed"] is False
     patch = sim.scheduler.writes[2]["body"]
     assert patch == {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-01T00:00:00Z"}  # CM's own "unset"
-    assert run.output.count("Schedule 'over' never runs") == 1, "not once the dates are cleared"
+    assert run.flat_output.count("Schedule 'over' never runs") == 1, "not once the dates are cleared"
 
 
 def test_run_now_three_times_while_it_runs_starts_one_job(sim, ansible):

@@ -452,6 +452,10 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(fault.delay)
         return False
 
+    def _fault_stall(self, fault: Fault) -> bool:
+        time.sleep(fault.delay)
+        return self._fault_hang_up(fault)
+
     def _fault_hang_up(self, fault: Fault) -> bool:
         if fault.kind == "outage":
             threading.Thread(target=self.sim.restart, args=(fault.downtime,), daemon=True).start()
@@ -742,6 +746,7 @@ def _route(path: str) -> Optional[Tuple[Family, Optional[str], str]]:
 
 
 _FAULT_ACTIONS = {
+    "stall": _Handler._fault_stall,
     "expire_tokens": _Handler._fault_expire_tokens,
     "revoke_tokens": _Handler._fault_revoke_tokens,
     "slow": _Handler._fault_slow,
