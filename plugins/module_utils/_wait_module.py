@@ -34,8 +34,12 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
 
-
-TIMING_DEFAULTS: Dict[str, Any] = {"timeout": 1800, "poll_interval": 2.0, "max_poll_interval": 30.0, "fail_on": ["failed", "cancelled"]}
+TIMING_DEFAULTS: Dict[str, Any] = {
+    "timeout": 1800,
+    "poll_interval": 2.0,
+    "max_poll_interval": 30.0,
+    "fail_on": ["failed", "cancelled"],
+}
 
 
 def timing_argspec(defaults: bool = True) -> Dict[str, Dict[str, Any]]:
