@@ -1,6 +1,7 @@
 """The example playbooks in docs/examples run as documented against the simulator."""
 
 import os
+import re
 
 import pytest
 
@@ -66,6 +67,10 @@ def test_make_demo_runs_the_status_report(newest):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "AWS synchronization finished after" in proc.stdout and "failed=0" in proc.stdout
     assert "WARNING" not in proc.stdout + proc.stderr
+    # the failed job's error names each of its targets once, not one message twice
+    errors = [line for line in proc.stdout.splitlines() if " failed: " in line and '"msg"' in line]
+    assert errors and all(re.search(r"failed: [\w.-]+: Error synchronizing", line) for line in errors), errors
+    assert not any(line.count("connection to the cloud failed") > line.count(": Error synchronizing") for line in errors)
 
 
 def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
@@ -92,3 +97,21 @@ def test_nightly_azure_sync_waits_for_tonights_run(sim, ansible):
     assert ran["createdAt"][:16] >= run.result("A nightly")["schedule"]["next_run_at"][:16]
     assert "Tonight's run of nightly-azure-vaults started" in run.result("Report")["msg"]
     assert [j["id"] for j in run.result("Wait for tonight")["sync_jobs"]] == [ran["job"].id]
+
+
+def test_nightly_azure_sync_in_check_mode_says_what_would_happen_and_waits_for_nothing(sim, ansible):
+    run = run_example(ansible, "nightly_azure_sync.yml", "--check")
+    assert run.rc == 0, run.output[-3000:]
+    assert sim.scheduler.writes == []
+    message = run.result("Say what check mode did")["msg"]
+    assert "schedule nightly-azure-vaults would be created or changed (next run 20" in message, message
+    assert "T02:00:00Z UTC); nothing was written and nothing waited for" in message
+
+
+def test_nightly_azure_sync_says_what_it_waited_for_when_no_run_comes(sim, ansible):
+    # The scheduler does not fire (sim.scheduler.settings.fire is off): the run never starts.
+    run = run_example(ansible, "nightly_azure_sync.yml", "-e", "nightly_poll_delay=1 nightly_max_polls=2", timeout=120)
+    assert run.rc == 2
+    message = run.result("Say what was being waited for")["msg"]
+    assert message.startswith("No run of schedule nightly-azure-vaults started at or after 20"), message
+    assert "Check that the schedule is enabled on CipherTrust Manager and that its scheduler runs" in message
