@@ -26,11 +26,12 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection impor
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import look
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import is_transient
 
 EVENT_KINDS = ("started", "finished")
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 """Jobs read per listing request; most polls need only the first page."""
 UUID_NAMESPACE = uuid.UUID("8f6f1c2e-5d0b-4c59-9a57-7b1f3f9c2c11")
 SOURCE_ARGS = ("cloud", "scope", "interval", "events", "checkpoint") + FILTER_OPTIONS
@@ -233,35 +234,20 @@ def event_for(job: Dict[str, Any], watch: Watch, previous: Optional[str]) -> Dic
 
 
 def poll_watch(client: Any, watch: Watch, seen: Dict[str, Any], fresh: bool) -> List[Dict[str, Any]]:
-    """Events of one listing of ``watch``; ``seen`` (``{"running": {id: state}, "newest": createdAt}``) is updated.
+    """Events of one look at ``watch``; ``seen`` (``{"running": {id: state}, "newest": createdAt}``) is updated.
 
-    The listing is read newest first only until every job known to be running was seen again and the
-    page reaches jobs older than the newest seen before, so a long history costs nothing per poll.
+    One ``_scan.look``: newest first back to the previous poll, then each job known to be running by
+    id, so a long history, or a job stuck in progress for years, does not make a poll cost more.
     ``fresh``: the source has no past (first poll, no checkpoint): jobs already finished are not sent.
     """
     running: Dict[str, str] = seen.setdefault("running", {})
     newest = seen.get("newest") or ""
     query = JobQuery(watch.cloud, scope=watch.scope, filter_values=watch.filter_values)
-    params = query.query_params()
-    wanted = set(running)
-    found: List[Dict[str, Any]] = []
-    skip = 0
-    while True:
-        page, total = client.list_page(query.path, params, skip, PAGE_SIZE)
-        found.extend(page)
-        skip += len(page)
-        wanted.difference_update(job.get("id") for job in page)
-        reached_old = bool(newest) and any(str(job.get("createdAt") or "") <= newest for job in page)
-        if not page or skip >= total or (not wanted and reached_old and not fresh):
-            break
-    for job_id in sorted(wanted):  # running before, not in the listing now: ask for it
-        job = client.get_job(query.cloud.job_path(watch.scope, job_id))
-        if job is None:
-            running.pop(job_id, None)  # deleted from CM: nothing more will happen to it
-        else:
-            found.append(job)
+    found = look(client, query, running, None if fresh else newest, PAGE_SIZE)
+    for job_id in found.gone:
+        running.pop(job_id, None)  # deleted from CM: nothing more will happen to it
     events = []
-    for job in found:
+    for job in found.jobs:
         normalize_job(job)
         job_id = str(job.get("id"))
         finished = job["state"] in FINISHED_STATES

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Protocol, Set, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import NEWEST_PAGE, look
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     FINISHED_STATES,
     IN_PROGRESS,
@@ -73,54 +74,40 @@ class IdWatch:
 
 
 class FilterWatch:
-    """Watch every job that matches the scope filter and is in progress: one listing per poll.
+    """Watch every job that matches the scope filter and is in progress, at a cost flat in CM's history.
 
-    The first poll pages through all matching jobs to find those in progress. Later polls read the
-    listing newest first only until every watched job has been seen again (usually one page), and
-    start watching jobs that began since. A watched job missing from the whole listing is asked for
-    by id: gone from CM (404) ends the wait. If nothing is in progress, the newest matching job is
-    the result.
+    Each poll is one ``_scan.look``: the first finds the running jobs with the status filter and
+    reads the newest page; later ones read the newest page back to the previous poll (jobs that
+    began since are watched too) and ask each watched job still running that was not on it by id.
+    A watched job CM answers 404 for ends the wait. If nothing is in progress, the newest matching
+    job is the result.
     """
 
-    def __init__(self, client: JobReader, query: JobQuery, page_size: int = 1000) -> None:
+    def __init__(self, client: JobReader, query: JobQuery, page_size: int = NEWEST_PAGE) -> None:
         self.client = client
         self.query = query
         self.page_size = page_size
         self.watched: Dict[str, Dict[str, Any]] = {}
         self.newest: Optional[Dict[str, Any]] = None
-        self.first = True
+        self.since: Optional[str] = None
 
     def running(self) -> Set[str]:
         return {job_id for job_id, job in self.watched.items() if job["state"] not in FINISHED_STATES}
 
     def poll(self) -> Jobs:
-        found, unseen = self._read(self.running())
+        first = self.since is None
+        # the first page holds every job this wait watched, finished ones too: a burst on top is one listing
+        seen = look(self.client, self.query, self.running(), self.since, self.page_size + len(self.watched))
+        if seen.gone:
+            raise gone_error(self.query, seen.gone[0])
+        self.since = seen.newest
         self.newest = None
-        for job in found:
+        for job in seen.jobs:
             normalize_job(job)
             if self.newest is None:
                 self.newest = job
-            if job["id"] in self.watched or job["state"] == IN_PROGRESS or (self.first and job["state"] not in FINISHED_STATES):
+            if job["id"] in self.watched or job["state"] == IN_PROGRESS or (first and job["state"] not in FINISHED_STATES):
                 self.watched[job["id"]] = job
-        for job_id in sorted(unseen):  # not in the listing any more: moved past its end, or deleted
-            job = self.client.get_job(self.query.cloud.job_path(self.query.scope, job_id))
-            if job is None:
-                raise gone_error(self.query, job_id)
-            self.watched[job_id] = normalize_job(job)
-        self.first = False
         if not self.watched:
             return [self.newest] if self.newest else []
         return newest_first(list(self.watched.values()))
-
-    def _read(self, wanted: Set[str]) -> Tuple[Jobs, Set[str]]:
-        """Listing pages newest first: all on the first poll, else until ``wanted`` are all seen; and those never seen."""
-        params = self.query.query_params()
-        found: Jobs = []
-        skip = 0
-        while True:
-            page, total = self.client.list_page(self.query.path, params, skip, self.page_size)
-            found.extend(page)
-            skip += len(page)
-            wanted.difference_update(job.get("id") for job in page)
-            if not page or skip >= total or (not self.first and not wanted):
-                return found, wanted

@@ -98,7 +98,7 @@ def test_unknown_id_fails_at_once(sim, ansible):
     assert sim.stats()["get"] == 2
 
 
-def test_200_jobs_by_filter_cost_one_listing_per_poll(sim, ansible):
+def test_200_jobs_by_filter_cost_one_listing_per_poll_after_the_first(sim, ansible):
     now = time.time()
     for index in range(200):
         sim.add_job(
@@ -111,7 +111,9 @@ def test_200_jobs_by_filter_cost_one_listing_per_poll(sim, ansible):
     result = run.result("wait")
     assert result["summary"]["succeeded"] == 200 and len(result["sync_jobs"]) == 200
     stats = sim.stats()
-    assert stats["list"] == result["polls"] and "get" not in stats and stats["logins"] == 1
+    # the first poll: the newest page and one listing per status spelling (a lenient filter shows itself only
+    # by answering the other spelling, and here every job has one); then one listing a poll, no GET
+    assert stats["list"] <= result["polls"] - 1 + 3 and "get" not in stats and stats["logins"] == 1, stats
 
 
 def test_nothing_running_returns_at_once_with_the_newest_job(sim, ansible):

@@ -39,7 +39,7 @@ class Settings:
         self.server_page = 100
         self.load_minutes = 10
         self.uri_load_delay = 1.0 if quick else 5.0
-        self.eda_history = 1000 if quick else 10_000
+        self.histories = [1000, 10_000] if quick else [1000, 10_000, 100_000]
         self.eda_interval = 2.0 if quick else 30.0  # the source's default interval in a full run
         # ansible-core's controller checks for results every internal_poll_interval (0.001 s by default)
         # for as long as a task runs; the tuned runs repeat 1 with this coarser setting.
@@ -230,24 +230,63 @@ def figures(
         timing=False,
     )
 
-    source = "8. event source, all 7 clouds (11 scopes), %d finished jobs in history" % settings.eda_history
-    load_sample = eda["load"][0]
+    source = "8. event source, all 7 clouds (11 scopes), 2 jobs stuck since 2022 in each"
+    for load_sample in eda["load"]:
+        scopes, stuck = load_sample["watches"], load_sample["stuck"]
+        row(
+            source,
+            "%d finished AWS jobs: requests, first poll / each later poll" % load_sample["history"],
+            "%d / %d" % (load_sample["first"], load_sample["later"]),
+            "",
+            "",
+            "<= %d / <= %d (3 a scope / 1 listing a scope + 1 GET a stuck job)" % (3 * scopes, scopes + stuck),
+            load_sample["first"] <= 3 * scopes and load_sample["later"] <= scopes + stuck,
+            timing=False,
+        )
+    firsts = {sample["first"] for sample in eda["load"]}
+    laters = {sample["later"] for sample in eda["load"]}
     row(
         source,
-        "requests per poll after the first (first poll, which reads the history once)",
-        "%g (%d)" % (load_sample["later"], load_sample["first"]),
+        "the same at every history size (%s jobs)" % ", ".join(str(sample["history"]) for sample in eda["load"]),
+        "first %s, later %s" % (sorted(firsts), sorted(laters)),
         "",
         "",
-        "== %d (one listing per scope)" % load_sample["watches"],
-        load_sample["later"] == load_sample["watches"],
+        "flat",
+        len(firsts) == 1 and len(laters) == 1,
         timing=False,
     )
     row(
         source,
         "requests per minute at interval %g s" % settings.eda_interval,
-        "%.1f" % (load_sample["later"] * 60.0 / settings.eda_interval),
+        "%.1f" % (eda["load"][-1]["later"] * 60.0 / settings.eda_interval),
         "",
     )
+    wait_cost = "9. wait by scope filter: 1 job running on top, 1 stuck since 2022 under the history"
+    for sample in eda["filtered_wait"]:
+        first_limit = 4 if sample["mode"] == "exact" else 3
+        later_limit = 1 + sample["stuck"]
+        row(
+            wait_cost,
+            "%d jobs, %s status filter: requests, first poll / each later poll" % (sample["history"], sample["mode"]),
+            "%d / %d" % (sample["first"], sample["later"]),
+            "",
+            "",
+            "<= %d / <= %d (1 + the running jobs not on the newest page)" % (first_limit, later_limit),
+            sample["first"] <= first_limit and sample["later"] <= later_limit,
+            timing=False,
+        )
+    for mode in ("exact", "lenient"):
+        mine = [sample for sample in eda["filtered_wait"] if sample["mode"] == mode]
+        row(
+            wait_cost,
+            "%s status filter: the same at every history size" % mode,
+            "first %s, later %s" % (sorted({s["first"] for s in mine}), sorted({s["later"] for s in mine})),
+            "",
+            "",
+            "flat",
+            len({s["first"] for s in mine}) == 1 and len({s["later"] for s in mine}) == 1,
+            timing=False,
+        )
     latency_sample = eda["latency"][0]
     row(
         source,
@@ -323,8 +362,10 @@ def main(argv: Any = None) -> int:
         print("6: lateness of a wait, before and after the tenth-of-the-time-waited cap...", flush=True)
         lateness = scenarios.lateness(bench, settings.repeat)
         print("8: the event source's load on CM and its latency through ansible-rulebook...", flush=True)
-        eda = scenarios.eda_load(bench, settings.eda_history, 6)
+        eda = scenarios.eda_load(bench, settings.histories, 6)
         eda.update(scenarios.eda_latency(bench, settings.eda_interval))
+        print("9: requests per poll of a filtered wait over %s jobs of history..." % settings.histories, flush=True)
+        eda.update(scenarios.filtered_wait_cost(bench, settings.histories))
         print("1 + 5: Ansible's floor for a %.0f s task, a uri loop in the background..." % settings.job_seconds, flush=True)
         idle = scenarios.idle_floor_and_uri_rate(bench, settings.repeat, settings.job_seconds, settings.uri_load_delay)
         waits["idle_floor"] = idle["idle_floor"]

@@ -11,7 +11,6 @@ import json
 import os
 import pathlib
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -491,36 +490,110 @@ def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENES
     return samples
 
 
-def eda_load(bench: Bench, history: int, polls: int) -> Samples:
-    """8: what the event source costs CM: every cloud and scope watched, ``history`` finished jobs on CM.
+STUCK_SINCE = time.mktime((2022, 3, 1, 0, 0, 0, 0, 0, 0))
+"""When the stuck jobs started: in progress for years, under the whole history (as the vendor's example jobs)."""
+
+
+def _use_collection() -> None:
+    """Make ``ansible_collections.ciphertrust.cckm`` importable (the in-process scenarios call module_utils)."""
+    path = os.environ.get("CCKM_BENCH_COLLECTIONS") or os.path.join(ROOT, ".build", "collections")
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+
+def _collection_client(sim: Simulator) -> Any:
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+
+    return CckmClient("https://" + sim.address, Credentials(sim.username, sim.password), verify=sim.ca_file)
+
+
+def _api_requests(sim: Simulator) -> int:
+    stats = sim.stats()
+    return stats.get("requests", 0) - stats.get("logins", 0) - stats.get("refreshes", 0)
+
+
+def filtered_wait_cost(bench: Bench, histories: List[int], polls: int = 4) -> Samples:
+    """9: requests of each poll of a wait by scope filter (``FilterWatch``, over real HTTPS), per history size.
+
+    The target holds ``history`` finished jobs, one job running on top and one stuck in progress since
+    2022 under all of them; CM's status filter exact (one spelling a listing) or lenient (both).
+    """
+    _use_collection()
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch
+
+    sim = bench.sim
+    samples: Samples = {"filtered_wait": []}
+    for mode in ("exact", "lenient"):
+        for history in histories:
+            sim.reset()
+            sim.status_filter = mode
+            now = time.time()
+            sim.add_jobs("aws", history, filter_values=["kms-prod"], created=now - 86400, duration=60)
+            sim.add_job("aws", filter_values=["kms-prod"], created=STUCK_SINCE, duration=10**9, spelling="in progress")
+            sim.add_job("aws", filter_values=["kms-prod"], created=now - 10, duration=3600)
+            watch = FilterWatch(_collection_client(sim), JobQuery(CLOUDS["aws"], filter_values=["kms-prod"]))
+            per_poll = []
+            for _poll in range(polls):
+                before = _api_requests(sim)
+                watched = watch.poll()
+                per_poll.append(_api_requests(sim) - before)
+            if len(watched) != 2:
+                raise RuntimeError("the wait watched %d jobs, not the running and the stuck one" % len(watched))
+            samples["filtered_wait"].append(
+                {"mode": mode, "history": history, "first": per_poll[0], "later": max(per_poll[1:]), "stuck": 1}
+            )
+    sim.status_filter = "exact"
+    return samples
+
+
+def eda_load(bench: Bench, histories: List[int], polls: int) -> Samples:
+    """8: what the event source costs CM: every cloud and scope watched, ``history`` finished AWS jobs,
+    and two jobs stuck in progress since 2022 in every scope.
 
     The source's own poll (``poll_watch``) over real HTTPS, poll after poll (the interval does not change
     what a poll reads, so none is waited); a job starts and ends in the middle and must give its events.
     """
-    sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+    _use_collection()
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import Watch, poll_watch
 
     sim = bench.sim
-    sim.reset()
-    sim.add_jobs("aws", history, created=time.time() - 3600)
-    client = CckmClient("https://" + sim.address, Credentials(sim.username, sim.password), verify=sim.ca_file)
+    samples: Samples = {"load": []}
     watches = [Watch(CLOUDS[name], scope, []) for name in sorted(CLOUDS) for scope in sorted(CLOUDS[name].scopes)]
-    seen: Dict[str, Any] = {}
-    per_poll: List[int] = []
-    events: List[Dict[str, Any]] = []
-    job = None
-    for poll in range(polls):
-        if poll == polls // 2:
-            job = sim.add_job("azure", duration=0.0)  # starts and ends between two polls
-        before = sim.stats().get("requests", 0)
+    for history in histories:
+        sim.reset()
+        sim.add_jobs("aws", history, created=time.time() - 3600)
+        stuck = []
         for watch in watches:
-            events += poll_watch(client, watch, seen.setdefault(watch.key, {}), fresh=poll == 0)
-        per_poll.append(sim.stats().get("requests", 0) - before)
-    if job is None or [e["sync_job"]["id"] for e in events] != [job.id]:
-        raise RuntimeError("the event source did not report the one job that ran: %s" % [e["sync_job"]["id"] for e in events])
-    return {"load": [{"first": per_poll[0], "later": statistics.median(per_poll[1:]), "watches": len(watches)}]}
+            for month in (1, 2):
+                stuck.append(sim.add_job(watch.cloud.name, watch.scope, created=STUCK_SINCE + month * 86400, duration=10**9))
+        client = _collection_client(sim)
+        seen: Dict[str, Any] = {}
+        per_poll: List[int] = []
+        events: List[Dict[str, Any]] = []
+        job = None
+        for poll in range(polls):
+            if poll == polls // 2:
+                job = sim.add_job("azure", duration=0.0)  # starts and ends between two polls
+            before = _api_requests(sim)
+            for watch in watches:
+                events += poll_watch(client, watch, seen.setdefault(watch.key, {}), fresh=poll == 0)
+            per_poll.append(_api_requests(sim) - before)
+        sent = [e["sync_job"]["id"] for e in events]
+        if job is None or sent[len(stuck) :] != [job.id] or sorted(sent[: len(stuck)]) != sorted(j.id for j in stuck):
+            raise RuntimeError("the event source did not report the stuck jobs once and the one job that ran: %s" % sent)
+        samples["load"].append(
+            {
+                "history": history,
+                "first": per_poll[0],
+                "later": max(per_poll[1:]),
+                "watches": len(watches),
+                "stuck": len(stuck),
+            }
+        )
+    return samples
 
 
 def eda_latency(bench: Bench, interval: float) -> Samples:

@@ -111,7 +111,7 @@ def test_a_503_burst_and_an_expired_token_are_ridden_out(sim, caplog):
     caplog.set_level("INFO")
     sim.jwt_lifetime = 1.0
     job = sim.add_job("oci", duration=2.5).id
-    sim.inject("status", status=503, count=8, match="list", after=2)
+    sim.inject("status", status=503, count=8, match="list", after=3)  # after the first look's 3 listings
     sim.inject("expire_tokens", match="list", after=12)
     events, error = collect(connection(sim, cloud="oci", interval=0.2), lambda ev: len(ev) >= 2, timeout=30)
     assert error is None, error

@@ -21,14 +21,59 @@ def ids(jobs):
     return [j["id"] for j in jobs]
 
 
-def test_first_poll_reads_every_page_later_polls_stop_when_every_watched_job_is_seen():
-    cm = FakeCM(history(running=("20",)))
+def listings(cm):
+    """(skip, overall_status) of each listing request since the last clear."""
+    return [(skip, query.get("overall_status")) for query, skip, _limit in cm.pages]
+
+
+@pytest.mark.parametrize("lenient", [False, True], ids=["exact status filter", "lenient status filter"])
+def test_first_poll_finds_running_jobs_by_the_status_filter_never_by_reading_the_history(lenient):
+    running = job("20", "in progress", created="2026-01-01T00:00:05")  # under the newest page, CM's other spelling
+    cm = FakeCM(history(running=(), finished=10000) + [running], lenient=lenient)
     watch = FilterWatch(cm, QUERY, page_size=5)
     assert ids(watch.poll()) == ["20"]
-    assert [skip for _q, skip, _l in cm.pages] == [0, 5, 10], "the first poll pages through everything"
+    # a lenient filter shows itself by answering the other spelling: its second listing is not needed
+    spellings = [(0, "in_progress")] if lenient else [(0, "in_progress"), (0, "in progress")]
+    assert listings(cm) == [(0, None)] + spellings, "the newest page, then one listing per spelling"
+    assert cm.gets == []
+
+
+def test_a_running_job_below_the_newest_page_is_asked_for_by_id_and_nothing_is_reread():
+    stuck = job("00", "in_progress", created="2022-03-01T00:00:00")  # abandoned years ago, under the history
+    cm = FakeCM(history(running=(), finished=10000) + [stuck])
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    assert ids(watch.poll()) == ["00"]
+    for _poll in range(3):  # nothing changed: one newest page and one GET for the stuck job, at any history size
+        cm.pages.clear()
+        cm.gets.clear()
+        assert ids(watch.poll()) == ["00"]
+        assert listings(cm) == [(0, None)] and cm.gets == ["00"]
+    cm.set_status("00", "failed")
+    assert [(j["id"], j["state"]) for j in watch.poll()] == [("00", "failed")]
+
+
+def test_later_polls_read_newest_pages_only_back_to_the_previous_poll():
+    cm = FakeCM(history(running=("20",), finished=100))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    watch.poll()
+    for number in range(12):  # more new jobs than fit on a page started since: read back to the last poll
+        cm.jobs.insert(0, job("3%02d" % number, "completed", created="2027-01-01T00:00:%02d" % number))
     cm.pages.clear()
-    assert ids(watch.poll()) == ["20"]
-    assert [skip for _q, skip, _l in cm.pages] == [0], "the running job is on the first page"
+    watch.poll()
+    # pages of 5 + the 1 job watched, back to the last poll's newest job; the running one, below them, by id
+    assert listings(cm) == [(0, None), (6, None), (12, None)]
+    assert cm.gets == ["20"]
+
+
+def test_many_running_jobs_below_the_newest_page_are_read_on_the_listing_not_one_by_one():
+    cm = FakeCM(history(running=tuple("r%02d" % n for n in range(40)), finished=100))
+    watch = FilterWatch(cm, QUERY, page_size=5)
+    assert len(watch.poll()) == 40
+    for number in range(60):  # a burst of new jobs pushes the 40 running ones below the first page
+        cm.jobs.insert(0, job("n%02d" % number, "completed", created="2027-01-01T00:01:%02d" % number))
+    cm.pages.clear()
+    assert len(watch.poll()) == 40
+    assert len(cm.pages) <= 3 and cm.gets == [], (listings(cm), cm.gets)
 
 
 def test_stops_when_every_watched_job_finished():
