@@ -19,12 +19,11 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import REDACTED
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._progress import progress_line, read_progress
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._redact import SECRET_OPTIONS, redact
 
 display = Display()
 
-SECRET_OPTIONS = ("password", "refresh_token", "token")
 
 
 class ActionModule(ActionBase):
@@ -104,9 +103,5 @@ def worker_failure(error, args, module_name="sync_job_wait"):
     """The task's message when running the module raised: its type and text, any secret blanked."""
     if error is None:
         return "%s: running the module on the controller ended without a result or an error." % module_name
-    text = " ".join(str(error).split()) or "(no message)"
-    for option in SECRET_OPTIONS:
-        secret = args.get(option)
-        if isinstance(secret, str) and len(secret) >= 4:
-            text = text.replace(secret, REDACTED)
+    text = redact(" ".join(str(error).split()) or "(no message)", [args.get(option) for option in SECRET_OPTIONS])
     return "%s: running the module on the controller failed with %s: %s" % (module_name, type(error).__name__, text)

@@ -14,12 +14,13 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import Any, Dict, Iterable, Optional
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._redact import redact
+
 try:
     import requests
 except ImportError:  # reported by the module with missing_required_lib
     requests = None
 
-REDACTED = "********"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
@@ -82,11 +83,7 @@ class CckmError(Exception):
 
     def redact(self, secrets: Iterable[Optional[str]]) -> CckmError:
         """Blank any secret that a server or a library echoed into the message."""
-        message = self.message
-        for secret in secrets:
-            if secret and len(secret) >= 4:
-                message = message.replace(secret, REDACTED)
-        return self.reword(message)
+        return self.reword(redact(self.message, secrets))
 
 
 class CckmInputError(CckmError):
