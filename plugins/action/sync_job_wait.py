@@ -25,7 +25,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._redact import SE
 display = Display()
 
 
-
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = True

@@ -214,14 +214,15 @@ def test_a_patch_keeps_params_the_collection_does_not_know(sim, ansible):
 
 
 def test_a_schedule_that_never_runs_warns_why_and_dates_can_be_cleared(sim, ansible):
-    feb31 = dict(NIGHTLY, name="never", run_at="0 2 31 2 *")
-    over = dict(NIGHTLY, name="over", end_date="2020-01-01T00:00:00Z", start_date="2019-01-01T00:00:00Z")
+    feb31 = {**NIGHTLY, "name": "never", "run_at": "0 2 31 2 *"}
+    over = {**NIGHTLY, "name": "over", "end_date": "2020-01-01T00:00:00Z", "start_date": "2019-01-01T00:00:00Z"}
+    cleared = {**over, "end_date": "", "start_date": ""}
     run = ansible.playbook(
         playbook(
-            schedule("31 February", **feb31),
-            schedule("ended", **over),
-            schedule("clear the dates", **dict(over, end_date="", start_date="")),
-            schedule("cleared already", **dict(over, end_date="", start_date="")),
+            task("31 February", SCHEDULE, feb31),
+            task("ended", SCHEDULE, over),
+            task("clear the dates", SCHEDULE, cleared),
+            task("cleared already", SCHEDULE, cleared),
         )
     )
     assert run.rc == 0, run.output[-3000:]
