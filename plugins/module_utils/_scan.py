@@ -64,14 +64,14 @@ def look(client: Any, query: JobQuery, running: Iterable[str], since: Optional[s
         return [job_id for job_id in running if job_id not in seen]
 
     skip, total = 0, None
+    size = min(MAX_PAGE, page_size)
     if since is None:
-        page, total = client.list_page(query.path, params, 0, min(MAX_PAGE, page_size))
+        page, total = client.list_page(query.path, params, 0, size)
         keep(page)
         skip = len(page)
         in_progress = JobQuery(query.cloud, scope=query.scope, filter_values=query.filter_values, overall_status=IN_PROGRESS)
         keep(find_jobs(client, in_progress)[0])
     else:
-        size = min(MAX_PAGE, page_size)
         while True:
             page, total = client.list_page(query.path, params, skip, size)
             keep(page)
