@@ -2,10 +2,12 @@
 
 import os
 import re
+import threading
 
 import pytest
 
 from tests.integration.conftest import ROOT
+from tests.integration.helpers import wait_for
 
 EXAMPLES = os.path.join(ROOT, "docs", "examples")
 
@@ -89,7 +91,15 @@ def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
 def test_nightly_azure_sync_waits_for_tonights_run(sim, ansible):
     sim.scheduler.settings.fire = True  # the simulator runs due schedules, as CM does
     sim.starting.duration = 2.0
-    run = run_example(ansible, "nightly_azure_sync.yml", "-e", "nightly_run_at='* * * * *' nightly_poll_delay=2", timeout=300)
+
+    def a_minute_passes_once_the_schedule_exists():  # instead of waiting for the next minute
+        if wait_for(lambda: sim.scheduler.configs, timeout=120, step=0.1):
+            sim.advance(61)
+
+    clock = threading.Thread(target=a_minute_passes_once_the_schedule_exists, daemon=True)
+    clock.start()
+    run = run_example(ansible, "nightly_azure_sync.yml", "-e", "nightly_run_at='* * * * *' nightly_poll_delay=1", timeout=300)
+    clock.join(timeout=130)
     assert run.rc == 0, run.output[-3000:]
     (create,) = [w for w in sim.scheduler.writes if w["method"] == "POST"]
     assert create["body"]["cckm_synchronization_params"] == {"cloud_name": "AzureCloud", "synchronize_all": True}

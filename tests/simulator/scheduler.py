@@ -111,7 +111,13 @@ class Scheduling:
 class Scheduler:
     """Job configs and runs; every write is recorded as ``{"method", "path", "body"}``."""
 
-    def __init__(self, start_job: Callable[[str, List[str]], Any], running_job: Callable[[str], Any]) -> None:
+    def __init__(
+        self,
+        start_job: Callable[[str, List[str]], Any],
+        running_job: Callable[[str], Any],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.clock = clock
         self.start_job = start_job  # (family cloud, targets) -> SimJob
         self.running_job = running_job  # family cloud -> a running SimJob or None
         self.lock = threading.Lock()
@@ -145,7 +151,7 @@ class Scheduler:
         params = config["params"]
         targets = [] if params.get("synchronize_all") else list(params.get(field) or [])
         job = self.start_job(cloud, targets)
-        return job, self.add_run(config["id"], "in_progress", time.time(), job=job)
+        return job, self.add_run(config["id"], "in_progress", self.clock(), job=job)
 
     def clear(self) -> None:
         with self.lock:
@@ -157,7 +163,7 @@ class Scheduler:
     # -- test controls ----------------------------------------------------------------------------
 
     def add_config(self, name: str, cloud_name: str, params: Dict[str, Any], operation: str = OPERATION, **settings: Any) -> str:
-        now = time.time()
+        now = self.clock()
         config = {
             "id": str(uuid.uuid4()),
             "name": name,
@@ -204,7 +210,7 @@ class Scheduler:
         status = run["status"]
         job = run["job"]
         if job is not None:
-            now = time.time()
+            now = self.clock()
             rendered = job.render(now)
             if not job.finished(now):
                 status = "in_progress"
@@ -300,7 +306,7 @@ class Scheduler:
         for field in SETTINGS:
             if field in body:
                 config[field] = body[field]
-        config["updatedAt"] = iso(time.time())
+        config["updatedAt"] = iso(self.clock())
         return 200, self.render(config)
 
     def delete(self, path: str, config_id: str) -> Answer:
@@ -329,9 +335,9 @@ class Scheduler:
         params = config["params"]
         targets = [] if params.get("synchronize_all") else list(params.get(field) or [])
         job = self.start_job(cloud, targets)
-        run = self.add_run(config_id, "in_progress", time.time(), job=job)
+        run = self.add_run(config_id, "in_progress", self.clock(), job=job)
         if self.settings.run_now_answer == "job":
-            return 200, job.render(time.time())
+            return 200, job.render(self.clock())
         if self.settings.run_now_answer == "empty":
             return 204, b""
         return 200, self.render_run(run)

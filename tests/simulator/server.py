@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
+from tests.simulator.clock import SimClock
 from tests.simulator.families import FAMILIES, Family
 from tests.simulator.faults import Fault
 from tests.simulator.scheduler import CONFIGS, RUNS, Scheduler
@@ -106,7 +107,8 @@ class Simulator:
         self.status_filter = status_filter
         """How ``overall_status`` filters: ``exact`` (one spelling) or ``lenient`` (every spelling of a status)."""
         self.domains = set(domains or ["", "root"])
-        self.store = JobStore()
+        self.clock = SimClock()
+        self.store = JobStore(self.clock)
         self.lock = threading.Lock()
         self.faults: List[Fault] = []
         self.jwts: Dict[str, float] = {}
@@ -118,7 +120,7 @@ class Simulator:
         self.page_hook = None  # callable(path, skip) run before each listing page (tests move data between pages)
         self.starting = Starting()
         self.start_bodies: List[Dict[str, Any]] = []  # every start request's path and body, in order
-        self.scheduler = Scheduler(start_job=self._scheduled_job, running_job=self._running_job)
+        self.scheduler = Scheduler(start_job=self._scheduled_job, running_job=self._running_job, clock=self.clock)
         self._tmp = tempfile.TemporaryDirectory(prefix="cm-sim-", dir=workdir)
         self.ca = trustme.CA()
         self.cert = self.ca.issue_cert(*(cert_names or ["127.0.0.1", "localhost"]))
@@ -168,7 +170,7 @@ class Simulator:
     def _tick(self, stopped: threading.Event) -> None:
         """The scheduler's clock: due configs run (when ``scheduler.settings.fire`` is on)."""
         while not stopped.wait(0.5):
-            self.scheduler.tick(time.time())
+            self.scheduler.tick(self.clock())
 
     def stop(self) -> None:
         """Stop listening and close every open connection (kept-alive ones too, as a restart does)."""
@@ -225,6 +227,11 @@ class Simulator:
             self.starting = Starting()
             self.start_bodies.clear()
         self.scheduler.clear()
+        self.clock.reset()
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of the simulator's time pass at once: jobs end, schedules come due (and run if firing)."""
+        self.scheduler.tick(self.clock.advance(seconds))
 
     def inject(self, kind: str, **kwargs: Any) -> Fault:
         fault = Fault(kind, **kwargs)
@@ -251,7 +258,7 @@ class Simulator:
         return self.store.add(job)
 
     def _running_job(self, cloud: str) -> Optional[SimJob]:
-        now = time.time()
+        now = self.clock()
         running = [job for job in self.store.query(FAMILIES[(cloud, "keys")].path, {}, now) if not job.finished(now)]
         return running[0] if running else None
 
@@ -613,7 +620,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.sim.page_hook:
             self.sim.page_hook(family.path, skip)
         self.sim.count("list", "list:" + family.key)
-        now = time.time()
+        now = self.sim.clock()
         jobs = self.sim.store.query(family.path, query, now, lenient_status=self.sim.status_filter == "lenient")
         if "sort" in query:
             rendered = [job.render(now) for job in jobs]
@@ -630,13 +637,13 @@ class _Handler(BaseHTTPRequestHandler):
         job = self.sim.store.get(family.path, job_id)
         if job is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
-        self._send(200, job.render(time.time()))
+        self._send(200, job.render(self.sim.clock()))
 
     def _start(self, family: Family, _job_id: None, _query: Any) -> None:
         """Start a job as CM does: refused while one runs in the scope, else running ``start_duration`` seconds."""
         body = self.body if isinstance(self.body, dict) else {}
         starting = self.sim.starting
-        now = time.time()
+        now = self.sim.clock()
         with self.sim.lock:
             self.sim.start_bodies.append({"path": family.path, "body": body})
         self.sim.count("start_requests")
@@ -659,12 +666,12 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
         self.sim.count("start")
-        self._send(starting.status, job.render(time.time()))
+        self._send(starting.status, job.render(self.sim.clock()))
 
     def _cancel(self, family: Family, job_id: str, _query: Any) -> None:
         self.sim.count("cancel_requests")
         job = self.sim.store.get(family.path, job_id)
-        now = time.time()
+        now = self.sim.clock()
         if job is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
         if job.finished(now):
@@ -672,7 +679,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(self.sim.starting.cancel_finished_status, _error_body(7, "NCERRInvalidParamValue", message))
         job.cancel(now, settle=self.sim.starting.cancel_settle)
         self.sim.count("cancel")
-        self._send(200, job.render(time.time()))
+        self._send(200, job.render(self.sim.clock()))
 
     # -- control API for standalone use (benchmarks, demo) ----------------------------------------
 
@@ -692,6 +699,12 @@ class _Handler(BaseHTTPRequestHandler):
                 for _copy in range(count):
                     made.append(self.sim.add_job(**spec).id)
             return self._send(200, {"ids": made})
+        if path == "/_sim/advance" and method == "POST":
+            try:
+                self.sim.advance(float((body or {}).get("seconds", 0)))
+            except (TypeError, ValueError) as error:
+                return self._send(400, {"message": "time not advanced: %s" % error})
+            return self._send(200, {"now": self.sim.clock()})
         if path == "/_sim/faults" and method == "POST":
             try:
                 self.sim.inject(**body)

@@ -6,7 +6,7 @@ import datetime
 import threading
 import time
 import uuid
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from tests.simulator.families import Family
 
@@ -32,6 +32,7 @@ class SimJob:
         outcome: str = "completed",
         spelling: str = "in_progress",
         created: Optional[float] = None,
+        polls: Optional[int] = None,
         targets: Iterable[str] = (),
         job_id: Optional[str] = None,
         starts_when_seen: bool = False,
@@ -49,7 +50,7 @@ class SimJob:
         self.duration = float(duration)
         self.outcome = outcome
         self.spelling = spelling
-        self.created = time.time() if created is None else created
+        self.created = created if created is not None else time.time()  # JobStore.add sets its clock's now
         self.targets = list(targets) or ["%s-target-1" % family.cloud]
         self.cancelled_at: Optional[float] = None
         self.cancel_settle = 0.0  # seconds a cancelled job stays in progress (abort: true) before it stops
@@ -59,9 +60,18 @@ class SimJob:
         self.starts_when_seen = starts_when_seen
         self.seen_at: Optional[float] = None
         self._final: Optional[tuple] = None
+        self._created_given = created is not None
+        # A job driven by its readers: in progress for its first ``polls`` reads, finished at the next.
+        self.polls = polls
+        self.reads = 0
+        self.finished_at: Optional[float] = None
 
     @property
     def ends_at(self) -> float:
+        if self.finished_at is not None:
+            return self.finished_at
+        if self.polls is not None:
+            return float("inf")
         if self.starts_when_seen:
             return float("inf") if self.seen_at is None else self.seen_at + self.duration
         return self.created + self.duration
@@ -86,9 +96,18 @@ class SimJob:
             return "completed"
         return {"partial": "completed", "cancelled_completed": "completed", "weird": "paused"}.get(self.outcome, self.outcome)
 
+    def finish(self, now: float) -> None:
+        """End it now, with its outcome (a test's "the cloud answered")."""
+        if not self.finished(now):
+            self.finished_at = now
+
     def render(self, now: float) -> Dict[str, Any]:
         if self.starts_when_seen and self.seen_at is None:
             self.seen_at = now
+        if self.polls is not None and self.finished_at is None:
+            if self.reads >= self.polls:
+                self.finished_at = now
+            self.reads += 1
         if not self.finished(now):
             return self._render(now)
         # A finished job no longer changes unless a test edits it: render it once (fast 10,000-job listings).
@@ -137,7 +156,8 @@ class SimJob:
 class JobStore:
     """Jobs per family path, kept newest first."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
         self.lock = threading.Lock()
         self.by_path: Dict[str, List[SimJob]] = {}
         self.by_id: Dict[str, SimJob] = {}
@@ -146,8 +166,11 @@ class JobStore:
         return self.add_many([job])[0]
 
     def add_many(self, new: List[SimJob]) -> List[SimJob]:
+        now = self.clock()
         with self.lock:
             for job in new:
+                if not job._created_given:
+                    job.created = now
                 self.by_path.setdefault(job.path, []).append(job)
                 self.by_id[job.id] = job
             for path in {job.path for job in new}:
