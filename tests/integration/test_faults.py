@@ -200,7 +200,7 @@ def test_wait_under_fault(sim, ansible, fault):
         watched = sorted(made[i] for i in running)
         per_poll = 3
     else:
-        watched = sorted(sim.add_job("aws", duration=4, starts_when_seen=True).id for _job in range(WAIT_JOBS))
+        watched = sorted(sim.add_job("aws", polls=3).id for _job in range(WAIT_JOBS))  # ends at its fourth read
         sim.inject(match="get", after=WAIT_JOBS, **fault.inject)  # the first poll goes through, then the fault
         timeout = 8 if fault.wait_fails_with else 120
         run = ansible.playbook(wait_playbook(cloud="aws", id=watched, timeout=timeout, **WAIT_TIMING), **env)

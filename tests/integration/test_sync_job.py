@@ -38,7 +38,7 @@ def jobs_on_cm(sim, cloud, scope="keys"):
 
 
 def test_start_and_wait_in_every_cloud_and_scope_sends_the_apis_body(sim, ansible):
-    sim.starting.duration = 2.0
+    sim.starting.polls = 2  # the start's answer and the first poll see it running, the second poll ends it
     tasks = []
     for cloud, scope in EVERY_SCOPE:
         option, values, _field = TARGETS[cloud]

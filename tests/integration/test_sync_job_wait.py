@@ -7,12 +7,13 @@ import pytest
 
 from tests.integration.helpers import wait_playbook
 
-pytestmark = pytest.mark.usefixtures("both_status_filters")
+# A wait by id never lists, so only the waits by filter run against both kinds of status filter.
+BOTH_FILTERS = pytest.mark.usefixtures("both_status_filters")
 
 
 def test_waits_by_id_until_every_job_succeeds(sim, ansible):
-    a = sim.add_job("aws", duration=5, starts_when_seen=True).id
-    b = sim.add_job("aws", duration=7, starts_when_seen=True, spelling="in progress").id
+    a = sim.add_job("aws", polls=2).id
+    b = sim.add_job("aws", polls=3, spelling="in progress").id
     run = ansible.playbook(wait_playbook(cloud="aws", id=[a, b], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 0, run.output
     result = run.result("wait")
@@ -64,8 +65,8 @@ def test_timeout_reports_last_state_elapsed_and_polls(sim, ansible):
 
 def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):
     sim.jwt_lifetime = 2
-    # Long enough that the wait itself spans several token lifetimes however slowly ansible starts.
-    job = sim.add_job("sap", duration=14).id
+    # It runs from the wait's first poll, so the wait itself spans several token lifetimes.
+    job = sim.add_job("sap", duration=3.5 * sim.jwt_lifetime, starts_when_seen=True).id
     run = ansible.playbook(wait_playbook(cloud="sap", id=[job], poll_interval=0.5, max_poll_interval=0.5))
     assert run.rc == 0, run.output
     assert run.result("wait")["elapsed"] >= 3 * sim.jwt_lifetime, "the wait outlived several tokens"
@@ -74,9 +75,9 @@ def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):
 
 
 def test_server_errors_mid_wait_do_not_end_it_and_are_reported_on_timeout(sim, ansible):
-    job = sim.add_job("aws", duration=4, starts_when_seen=True).id
-    sim.inject("status", status=503, count=6, match="get")
-    sim.inject("reset", count=2, match="get")
+    job = sim.add_job("aws", polls=3).id
+    sim.inject("status", status=503, count=3, match="get")
+    sim.inject("reset", count=1, match="get")
     run = ansible.playbook(wait_playbook(cloud="aws", id=[job], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 0, run.output
     assert run.result("wait")["summary"]["succeeded"] == 1
@@ -98,12 +99,11 @@ def test_unknown_id_fails_at_once(sim, ansible):
     assert sim.stats()["get"] == 2
 
 
+@BOTH_FILTERS
 def test_200_jobs_by_filter_cost_one_listing_per_poll_after_the_first(sim, ansible):
     now = time.time()
     for index in range(200):
-        sim.add_job(
-            "azure", filter_values=["vault-a"], duration=10 + index % 3, starts_when_seen=True, created=now - index * 0.01
-        )
+        sim.add_job("azure", filter_values=["vault-a"], polls=3 + index % 3, created=now - index * 0.01)
     for index in range(50):
         sim.add_job("azure", filter_values=["vault-b"], duration=600, created=now - 100 - index)
     run = ansible.playbook(wait_playbook(cloud="azure", key_vaults=["vault-a"], poll_interval=1, max_poll_interval=1))
@@ -116,6 +116,7 @@ def test_200_jobs_by_filter_cost_one_listing_per_poll_after_the_first(sim, ansib
     assert stats["list"] <= result["polls"] - 1 + 3 and "get" not in stats and stats["logins"] == 1, stats
 
 
+@BOTH_FILTERS
 def test_nothing_running_returns_at_once_with_the_newest_job(sim, ansible):
     sim.add_job("luna", created=time.time() - 50)
     newest = sim.add_job("luna", created=time.time() - 10).id
@@ -153,6 +154,7 @@ def test_timeout_0_checks_once_and_fails_if_a_job_is_still_in_progress(sim, ansi
     assert run.rc == 0 and run.result("wait")["polls"] == 1, run.output
 
 
+@BOTH_FILTERS
 def test_a_job_deleted_mid_wait_ends_the_wait_at_once_naming_it(sim, ansible):
     gone = sim.add_job("azure", filter_values=["vault-a"], duration=600)
     sim.add_job("azure", filter_values=["vault-a"], created=time.time() - 60)
@@ -169,6 +171,7 @@ def test_a_job_deleted_mid_wait_ends_the_wait_at_once_naming_it(sim, ansible):
     assert run.rc == 2 and "%s (azure keys) is gone" % by_id.id in run.result("wait")["msg"]
 
 
+@BOTH_FILTERS
 def test_nothing_running_and_the_newest_job_failed_long_ago_says_so(sim, ansible):
     ended = time.time() - 3 * 3600 - 600
     job = sim.add_job("aws", filter_values=["kms-prod"], outcome="failed", created=ended - 5, duration=5).id
@@ -182,6 +185,7 @@ def test_nothing_running_and_the_newest_job_failed_long_ago_says_so(sim, ansible
     assert "(3 h 10 min ago): aws-target-1: Error synchronizing" in message and run.result("wait")["polls"] == 1
 
 
+@BOTH_FILTERS
 def test_a_filter_that_matches_no_job_warns_naming_it(sim, ansible):
     sim.add_job("aws", filter_values=["kms-prod"])
     run = ansible.adhoc("ciphertrust.cckm.sync_job_wait", "cloud=aws kms=kms-prd")

@@ -50,6 +50,7 @@ class Starting:
     def __init__(self) -> None:
         self.status = 201  # the POST's answer: 200 or 201
         self.duration = 5.0  # seconds a started job runs
+        self.polls: Optional[int] = None  # instead: reads of it (the start's answer included) before it ends
         self.outcome = "completed"
         self.refuse_status = 409  # a start while a job of the scope runs: 409, 400 or 422 (0: allowed)
         self.refuse_code = 9
@@ -253,7 +254,12 @@ class Simulator:
         family = FAMILIES[(cloud, "keys")]
         target_key = self.starting.sfdc_job_key if cloud == "sfdc" else (family.filter_key or "partitions")
         job = SimJob(
-            family, filter_values=targets, duration=self.starting.duration, outcome=self.starting.outcome, target_key=target_key
+            family,
+            filter_values=targets,
+            duration=self.starting.duration,
+            polls=self.starting.polls,
+            outcome=self.starting.outcome,
+            target_key=target_key,
         )
         return self.store.add(job)
 
@@ -660,6 +666,7 @@ class _Handler(BaseHTTPRequestHandler):
                 family,
                 filter_values=targets,
                 duration=starting.duration,
+                polls=starting.polls,
                 outcome=starting.outcome,
                 fields=fields,
                 target_key=target_key,
