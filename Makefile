@@ -23,11 +23,12 @@ PYTEST_WORKERS ?= 2
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv collection lint unit integration test demo simulator clean sanity
+.PHONY: help venv collection lint pytest-unit pytest-modules integration check test demo simulator clean sanity info-modules
 
 help:
 	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
-	@echo "make test   - ruff, unit and integration tests, ansible-test sanity (what CI runs)"
+	@echo "make check  - the inner loop: lint, unit tests, in-process module tests (about a minute)"
+	@echo "make test   - everything CI runs: check, playbook tests, ansible-test units and sanity, docs, Galaxy import"
 	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it)"
 	@echo "make bench  - benchmarks against uri + until and ping; writes docs/performance.md and .png"
 
@@ -55,14 +56,26 @@ $(COLLECTION_LINK):
 	ln -sfn "$(CURDIR)" "$@"
 
 lint: venv collection
-	$(BIN)/ruff check plugins extensions tests docs .ci
-	$(BIN)/ruff format --check plugins extensions tests docs .ci
+	$(BIN)/ruff check plugins extensions tests docs tools .ci
+	$(BIN)/ruff format --check plugins extensions tests docs tools .ci
 	$(BIN)/ansible-lint --offline --nocolor
 	$(BIN)/antsibull-changelog lint
 	cd "$(COLLECTION_LINK)" && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
-unit: venv collection
-	$(BIN)/python -m pytest -q tests/unit
+# pytest-*: our pytest runs in the virtualenv; ansible-test-units: ansible-test's own `units` run of tests/unit.
+pytest-unit: venv collection
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) tests/unit
+
+# Each module's main() in-process against the simulator: option and validation cases (tests/modules).
+pytest-modules: venv collection
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/modules
+
+# The inner loop: what a change must pass before the playbook tests.
+check: lint pytest-unit pytest-modules
+
+# The <cloud>_sync_job_info modules are made from the table of clouds (tools/info_modules.py).
+info-modules: venv collection
+	$(BIN)/python tools/info_modules.py
 
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
@@ -85,8 +98,8 @@ bench: venv collection
 
 # Sanity on the oldest supported ansible-core (2.16, as in Automation Platform 2.5) and the newest;
 # the unit and integration tests on the newest core too (the packaging tools only in the main one).
-test: lint integration units docs galaxy-import
-	$(MAKE) unit integration CORE=$(NEWEST_CORE) PYTEST_MARK="not tools"
+test: check integration ansible-test-units docs galaxy-import
+	$(MAKE) pytest-unit pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="not tools"
 	$(MAKE) sanity CORE=2.16
 	$(MAKE) sanity CORE=$(NEWEST_CORE)
 
@@ -136,26 +149,7 @@ MODULES_VENV := $(CACHE)/modules-py$(MODULE_PYTHON)-$(shell sha256sum requiremen
 core-python:
 	@echo $(CORE_PYTHON)
 test-matrix:
-	@summary=$$(mktemp); failed=0; \
-	for core in $(MATRIX); do \
-	  py=$$($(MAKE) -s --no-print-directory core-python CORE=$$core); \
-	  if ! interpreter=$$(.ci/find-python $$py 2>&1); then echo "ansible-core $$core: not run ($$interpreter)" >> $$summary; continue; fi; \
-	  echo "=== ansible-core $$core on Python $$py ($$interpreter)"; \
-	  if $(MAKE) --no-print-directory unit integration CORE=$$core PYTHON=$$interpreter PYTEST_MARK="not tools"; then \
-	    echo "ansible-core $$core on Python $$py: passed" >> $$summary; \
-	  else echo "ansible-core $$core on Python $$py: FAILED" >> $$summary; failed=1; fi; \
-	done; \
-	if ! interpreter=$$(.ci/find-python $(MODULE_PYTHON) 2>&1); then \
-	  echo "modules on Python $(MODULE_PYTHON): not run ($$interpreter)" >> $$summary; \
-	else \
-	  [ -x "$(MODULES_VENV)/bin/python" ] || { rm -rf "$(MODULES_VENV)" && $$interpreter -m venv "$(MODULES_VENV)" \
-	    && "$(MODULES_VENV)/bin/pip" install --quiet -r requirements.txt; } || failed=1; \
-	  echo "=== modules on Python $(MODULE_PYTHON) ($(MODULES_VENV)), controller on ansible-core $(MAIN_CORE)"; \
-	  if CCKM_MODULE_PYTHON="$(MODULES_VENV)/bin/python" $(MAKE) --no-print-directory integration PYTEST_MARK="not tools"; then \
-	    echo "modules on Python $(MODULE_PYTHON) (controller ansible-core $(MAIN_CORE)): passed" >> $$summary; \
-	  else echo "modules on Python $(MODULE_PYTHON): FAILED" >> $$summary; failed=1; fi; \
-	fi; \
-	echo; echo "=== test-matrix summary"; cat $$summary; rm -f $$summary; exit $$failed
+	MATRIX="$(MATRIX)" MODULE_PYTHON=$(MODULE_PYTHON) MODULES_VENV="$(MODULES_VENV)" MAIN_CORE=$(MAIN_CORE) .ci/test-matrix
 
 demo: venv collection
 	$(BIN)/python tests/demo.py
@@ -169,7 +163,7 @@ clean:
 # ansible-test wants the collection at ansible_collections/<ns>/<name> as a real directory:
 # run it on a copy of the tracked files, with a get-pip stand-in (it cannot download one here).
 SANITY_DIR := $(CURDIR)/.build/sanity-core$(CORE)/ansible_collections/ciphertrust/cckm
-.PHONY: sanity-copy sanity units
+.PHONY: sanity-copy sanity ansible-test-units
 sanity-copy: venv
 	$(BIN)/python .ci/get_pip_standin.py
 	rm -rf "$(SANITY_DIR)" && mkdir -p "$(SANITY_DIR)"
@@ -180,5 +174,5 @@ sanity-copy: venv
 sanity: sanity-copy
 	cd "$(SANITY_DIR)" && $(BIN)/ansible-test sanity --venv --python $(CORE_PYTHON) --color no
 
-units: sanity-copy
+ansible-test-units: sanity-copy
 	cd "$(SANITY_DIR)" && $(BIN)/ansible-test units --venv --python $(CORE_PYTHON) --color no --requirements

@@ -16,8 +16,8 @@ import datetime
 from typing import FrozenSet, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC
 
-UTC = datetime.timezone.utc
 SEARCH_DAYS = 366 * 9
 """How far ahead a next run is looked for: a 29 February schedule runs at least once in 8 years."""
 FIVE_FIELDS = "five fields: minute hour day-of-month month day-of-week, e.g. '0 2 * * *' (every day at 02:00 UTC)"

@@ -53,6 +53,16 @@ class CckmError(Exception):
         self.retry_after = retry_after
         self.timed_out = timed_out
         """The request reached CM but no answer came in time: CM may still be acting on it."""
+        self.attempts = 1
+        """How many times the request was sent before this error (the client's retries)."""
+
+    @property
+    def transient(self) -> bool:
+        """A lost answer, a timeout, a rate limit or a server error: CM may have acted, and asking again may work.
+
+        A wait polls again after one; a write looks at CM before it sends again.
+        """
+        return self.retryable or (self.status is not None and self.status >= 500)
 
     def reword(self, message: str) -> CckmError:
         """Replace the sentence the user reads, keeping the facts (status, CM code, request id)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import tempfile
 import uuid
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
@@ -28,7 +27,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import Cc
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import look
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import is_transient
 
 EVENT_KINDS = ("started", "finished")
 PAGE_SIZE = 50
@@ -173,14 +171,14 @@ def _checkpoint(value: Any) -> Optional[str]:
     return path
 
 
-_GAVE_UP = re.compile(r"\.? Gave up after (\d+) attempts\.$")
-
-
 def retry_line(error: CckmError) -> str:
     """What a transient failure was, for the line the source logs before polling again."""
-    match = _GAVE_UP.search(error.message)
-    message = _GAVE_UP.sub("", error.message).rstrip(".")
-    tried = " (%s attempts)" % match.group(1) if match else ""
+    message = error.message
+    tried = ""
+    if error.attempts > 1:
+        message = message.replace(" Gave up after %d attempts." % error.attempts, "")
+        tried = " (%d attempts)" % error.attempts
+    message = message.rstrip(".")
     if error.status is None:
         return "CM unreachable: %s%s" % (message, tried)
     return "CM answered HTTP %s: %s%s" % (error.status, message, tried)
@@ -290,7 +288,7 @@ class SyncJobSource:
                     if self.config.checkpoint:
                         save_checkpoint(self.config.checkpoint, {"version": 1, "watches": watches})
             except CckmError as error:
-                if not is_transient(error):
+                if not error.transient:
                     raise SourceConfigError("ciphertrust.cckm.sync_jobs stopped: %s" % error.message) from None
                 delays = delays or growing_delays(min(self.config.interval, 5.0), max(self.config.interval, 60.0))
                 pause = next(delays)

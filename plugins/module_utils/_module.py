@@ -128,6 +128,16 @@ def checked_targets(cloud: Cloud, params: Dict[str, Any]) -> List[str]:
     return validate_filter_values(cloud.target_option, params.get(cloud.target_option)) if params.get(cloud.target_option) else []
 
 
+def checked_scope(cloud: Cloud, scope: Optional[str]) -> str:
+    """``scope`` (or the cloud's default), refused by name when the cloud has no such scope."""
+    scope = scope or cloud.default_scope
+    if scope not in cloud.scopes:
+        raise CckmInputError(
+            "scope", "%r is not a scope of %s; choose one of: %s." % (scope, cloud.name, ", ".join(sorted(cloud.scopes)))
+        )
+    return scope
+
+
 def misplaced_filter_message(option: str, cloud: Cloud) -> str:
     owners = ", ".join(cloud_with_filter(option))
     allowed = cloud.filter_option or "none (this cloud's jobs have no scope filter)"

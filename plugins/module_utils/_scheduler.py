@@ -31,7 +31,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import (
     StartRequest,
-    covers,
+    covering_jobs,
     describe_job,
     running_jobs,
 )
@@ -102,7 +102,7 @@ def read_runs(client: Any, config_ids: List[str]) -> List[Dict[str, Any]]:
     return runs
 
 
-def _refused(error: CckmError, what: str) -> CckmError:
+def _write_refused_error(error: CckmError, what: str) -> CckmError:
     """CM's 4xx answer to a write, in the words of what was asked."""
     if error.status is None or error.status >= 500 or error.status == 401:
         return error
@@ -130,7 +130,7 @@ def create(client: Any, wanted: Wanted, sleep: Sleep = time.sleep) -> Config:
             sleep,
         )
     except CckmError as error:
-        raise _refused(error, what) from None
+        raise _write_refused_error(error, what) from None
     if _is_config(answer):
         return answer
     created = find_schedule(client, wanted.name)
@@ -159,7 +159,7 @@ def update(client: Any, config: Config, wanted: Wanted, sleep: Sleep = time.slee
             lambda: client.patch(path, patch_body(wanted, config)), look, what, client.request_timeout, sleep
         )
     except CckmError as error:
-        raise _refused(error, what) from None
+        raise _write_refused_error(error, what) from None
     return answer if _is_config(answer) else client.get(path, check=config_content)
 
 
@@ -178,11 +178,11 @@ def delete(client: Any, config: Config, sleep: Sleep = time.sleep) -> bool:
     except CckmError as error:
         if error.status == 404:
             return False
-        raise _refused(error, what) from None
+        raise _write_refused_error(error, what) from None
     return True
 
 
-def start_request(config: Config) -> Optional[StartRequest]:
+def what_a_run_starts(config: Config) -> Optional[StartRequest]:
     """What a run of ``config`` synchronizes, as a start would ask it (None for a cloud this collection does not know)."""
     cloud = cloud_of(config)
     if cloud is None:
@@ -214,9 +214,9 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
     is not documented (the job, a scheduler run, or nothing): the job is the answer when it is one,
     else the new job of the schedule's cloud that covers its targets.
     """
-    request = start_request(config)
+    request = what_a_run_starts(config)
     if request is not None:
-        covering = [job for job in running_jobs(client, request.cloud, request.scope) if covers(job, request)]
+        covering = covering_jobs(running_jobs(client, request.cloud, request.scope), request)
         if covering:
             return RunNow(covering[0], True, [])
     query = JobQuery(request.cloud) if request else None
@@ -226,7 +226,7 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
         if request is None:
             return None
         jobs, _total = find_jobs(client, query, limit=RECENT_JOBS)
-        new = [job for job in jobs if job["id"] not in known and covers(job, request)]
+        new = covering_jobs([job for job in jobs if job["id"] not in known], request)
         return new[0] if new else None
 
     what = "run the synchronization schedule %r (id %s) now" % (config.get("name"), config["id"])
@@ -236,9 +236,9 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
         )
     except CckmError as error:
         if request is None or error.status in (None, 401, 403, 404) or error.status >= 500:
-            raise _refused(error, what) from None
+            raise _write_refused_error(error, what) from None
         running = running_jobs(client, request.cloud, request.scope)
-        covering = [job for job in running if covers(job, request)]
+        covering = covering_jobs(running, request)
         if covering:  # refused because a sync that does the same started meanwhile: that is the run asked for
             return RunNow(
                 covering[0],
@@ -262,7 +262,7 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
                     running[0]["id"],
                 )
             ) from None
-        raise _refused(error, what) from None
+        raise _write_refused_error(error, what) from None
     if isinstance(answer, dict) and answer.get("id") and "overall_status" in answer:
         return RunNow(normalize_job(answer), False, [])
     for pause in APPEAR_PAUSES + (0.0,):

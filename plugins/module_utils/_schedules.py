@@ -19,7 +19,7 @@ import re
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, SCHEDULE_CLOUDS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import SEARCH_DAYS, UTC, Cron, parse_cron
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import SEARCH_DAYS, Cron, parse_cron
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     CANCELLED,
@@ -28,6 +28,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     SUCCEEDED,
     UNKNOWN,
 )
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import parse_time, utc_text
 
 Config = Dict[str, Any]
 OPERATION = "cckm_synchronization"
@@ -39,7 +40,6 @@ SETTINGS = ("run_at", "description", "disabled", "start_date", "end_date", "run_
 
 UNSET_TIME = "0001-01-01T00:00:00Z"
 """Go's zero time: what CM answers for a date that is not set, and what clearing a date sends."""
-_TIME = re.compile(r"^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:?\d\d)$")
 
 
 class Wanted(NamedTuple):
@@ -59,32 +59,6 @@ class Wanted(NamedTuple):
 
 
 # -- times ----------------------------------------------------------------------------------------
-
-
-def parse_time(text: Any) -> Optional[datetime.datetime]:
-    """An RFC 3339 time as an aware datetime; None for nothing, a bad text, or Go's zero time (year 1)."""
-    match = _TIME.match(str(text or "").strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    fraction, zone = match.group(7) or "0", match.group(8).upper()
-    if year <= 1:
-        return None
-    offset = datetime.timedelta(0)
-    if zone != "Z":
-        digits = zone[1:].replace(":", "")
-        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        offset = -offset if zone[0] == "-" else offset
-    try:
-        moment = datetime.datetime(year, month, day, hour, minute, second, int(fraction[:6].ljust(6, "0")))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=datetime.timezone(offset)).astimezone(UTC)
-
-
-def utc_text(moment: datetime.datetime) -> str:
-    """``2026-12-01T02:00:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def checked_time(option: str, text: str) -> str:

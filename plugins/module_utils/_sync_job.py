@@ -23,7 +23,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FI
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import (
     RETRY_PAUSES,
     WRITE_ATTEMPTS,
-    may_have_reached_cm,
     pause_after_timeout,
 )
 
@@ -89,6 +88,11 @@ def synchronizes_all(cloud: Cloud, job: Job) -> bool:
     return job.get("synchronize_all") is True or not job_targets(cloud, job)
 
 
+def covering_jobs(jobs: List[Job], request: StartRequest) -> List[Job]:
+    """The jobs of ``jobs`` that already do what ``request`` asks."""
+    return [job for job in jobs if covers(job, request)]
+
+
 def covers(job: Job, request: StartRequest) -> bool:
     """Whether a running job already does what ``request`` asks (a job of everything covers any request)."""
     cloud = request.cloud
@@ -130,7 +134,7 @@ def start_or_reuse(
     ``request_timeout`` holds the task for about its timeout, not for every attempt's full length.
     """
     running = running_jobs(client, request.cloud, request.scope)
-    covering = [job for job in running if covers(job, request)]
+    covering = covering_jobs(running, request)
     if reuse_running and covering:
         return StartOutcome(covering[0], changed=False, reused=True)
     if check_mode:
@@ -156,15 +160,15 @@ def start_or_reuse(
                 pause = pause_after_timeout(request_timeout)
                 sleep(pause if deadline is None else max(0.0, min(pause, deadline - clock())))
             now_running = running_jobs(client, request.cloud, request.scope)
-            if may_have_reached_cm(error):
+            if error.transient:
                 started = [job for job in now_running if job["id"] not in known and covers(job, request)]
                 if started:  # the POST reached CM and started the job; only its answer was lost
                     return StartOutcome(started[0], changed=True, reused=False)
                 continue  # nothing started: sending again cannot make a second job
-            covering = [job for job in now_running if covers(job, request)]
+            covering = covering_jobs(now_running, request)
             if reuse_running and covering:  # refused because a job that does it runs (started meanwhile)
                 return StartOutcome(covering[0], changed=False, reused=True)
-            raise refused(error, request, now_running, covering) from None
+            raise start_refused_error(error, request, now_running, covering) from None
         if isinstance(answer, dict) and answer.get("id"):
             return StartOutcome(normalize_job(answer), changed=True, reused=False)
         now_running = running_jobs(client, request.cloud, request.scope)  # a 2xx without the job: find it
@@ -184,7 +188,7 @@ def start_or_reuse(
     )
 
 
-def refused(error: CckmError, request: StartRequest, running: List[Job], covering: List[Job]) -> CckmError:
+def start_refused_error(error: CckmError, request: StartRequest, running: List[Job], covering: List[Job]) -> CckmError:
     """CM's 4xx answer to a start, explained by the running jobs when there are any."""
     if not running:
         return error
@@ -230,7 +234,7 @@ def cancel(client: Any, cloud: Cloud, scope: str, jobs: List[Job], check_mode: b
             if now["state"] in FINISHED_STATES and not now.get("abort"):
                 cancelled.remove(job["id"])  # it ended by itself meanwhile
             elif not now.get("abort"):
-                if not may_have_reached_cm(error):
+                if not error.transient:
                     raise
                 answer = client.post(path)  # nothing happened: CM did not act on the lost request
                 now = normalize_job(answer) if isinstance(answer, dict) and answer.get("id") else now

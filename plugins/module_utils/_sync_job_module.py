@@ -13,6 +13,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CL
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+    checked_scope,
     checked_targets,
     client_from_module,
     connection_argspec,
@@ -32,7 +33,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import (
     TIMING_DEFAULTS,
     check_timing,
-    checked_scope,
     timing_argspec,
     wait_and_report,
 )
@@ -58,7 +58,7 @@ def sync_job_argspec() -> Dict[str, Dict[str, Any]]:
     return spec
 
 
-def start_request(params: Dict[str, Any]) -> StartRequest:
+def start_request_from_params(params: Dict[str, Any]) -> StartRequest:
     """The start asked for, checked before any request."""
     cloud = CLOUDS[params["cloud"]]
     scope = checked_scope(cloud, params.get("scope"))
@@ -147,7 +147,7 @@ def run_sync_job_module() -> None:
     try:
         check_timing(params)
         if params["state"] == "started":
-            request = start_request(params)
+            request = start_request_from_params(params)
             client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
             outcome = start_or_reuse(
                 client, request, params["reuse_running"], module.check_mode, deadline=client.deadline, clock=client.clock

@@ -8,15 +8,14 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 from __future__ import annotations
 
-import datetime
 import os
-import time
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+    checked_scope,
     client_from_module,
     connection_argspec,
     fail_from_error,
@@ -31,6 +30,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     summarize_states,
     unknown_status_warnings,
 )
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import age
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
 
@@ -98,16 +98,6 @@ def check_timing(params: Dict[str, Any]) -> None:
             raise CckmInputError("progress_file", "%r is not in a writable directory." % progress_file)
 
 
-def checked_scope(cloud: Cloud, scope: Optional[str]) -> str:
-    """``scope`` (or the cloud's default), refused by name when the cloud has no such scope."""
-    scope = scope or cloud.default_scope
-    if scope not in cloud.scopes:
-        raise CckmInputError(
-            "scope", "%r is not a scope of %s; choose one of: %s." % (scope, cloud.name, ", ".join(sorted(cloud.scopes)))
-        )
-    return scope
-
-
 def _query(params: Dict[str, Any]) -> JobQuery:
     cloud: Cloud = CLOUDS[params["cloud"]]
     scope = checked_scope(cloud, params.get("scope"))
@@ -161,25 +151,6 @@ def _stale_failure_message(query: JobQuery, job: Dict[str, Any], now: Optional[f
         " (%s ago)" % ago if ago else "",
         ": " + errors if errors else "",
     )
-
-
-def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
-    """``3 h 12 min``, ``5 min``, ``40 s`` since an ISO 8601 UTC time, or None when it cannot be read."""
-    try:
-        then = datetime.datetime.strptime(str(timestamp)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
-    except ValueError:
-        return None
-    seconds = int((now if now is not None else time.time()) - then.timestamp())
-    if seconds < 0:
-        return None
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return "%d d %d h" % (days, hours)
-    if hours:
-        return "%d h %d min" % (hours, minutes)
-    return "%d min" % minutes if minutes else "%d s" % seconds
 
 
 def run_wait_module() -> None:

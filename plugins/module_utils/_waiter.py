@@ -35,11 +35,6 @@ def all_finished(jobs: Jobs) -> bool:
     return all(job["state"] in FINISHED_STATES for job in jobs)
 
 
-def is_transient(error: CckmError) -> bool:
-    """Worth polling again: connection trouble, rate limits and server-side errors."""
-    return error.retryable or (error.status is not None and error.status >= 500)
-
-
 def wait_for_jobs(
     poll: Callable[[], Jobs],
     timeout: float,
@@ -74,7 +69,7 @@ def wait_for_jobs(
             jobs = poll()
             finished = done(jobs)
         except CckmError as error:
-            if not is_transient(error):
+            if not error.transient:
                 raise
             transient += 1
             last_error = error

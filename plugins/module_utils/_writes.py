@@ -17,11 +17,6 @@ WRITE_ATTEMPTS = 3
 RETRY_PAUSES = (1.0, 3.0)
 
 
-def may_have_reached_cm(error: CckmError) -> bool:
-    """A lost answer, a timeout or a server error: CM may or may not have acted."""
-    return error.retryable or (error.status is not None and error.status >= 500)
-
-
 def pause_after_timeout(request_timeout: float) -> float:
     """How long to give CM after a request timed out (it may still be acting on it) before looking."""
     return min(2 * request_timeout, 60.0)
@@ -47,7 +42,7 @@ def write_looking_first(
         try:
             return send()
         except CckmError as error:
-            if not may_have_reached_cm(error):
+            if not error.transient:
                 raise
             last = error
             if error.timed_out:  # CM got the request and may still be acting on it: give it time first

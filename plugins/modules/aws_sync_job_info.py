@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-
+# Made by tools/info_modules.py from the table of clouds: change that, then run it (make info-modules).
 
 DOCUMENTATION = r"""
 module: aws_sync_job_info
@@ -108,7 +108,8 @@ sync_jobs:
       elements: dict
       sample: [{"target": "123456789012/us-east-1", "message": "Error listing keys: access denied"}]
     overall_status:
-      description: Status exactly as CM reports it (C(in_progress), C(in progress), C(completed), C(failed), C(error), C(aborted)).
+      description: Status exactly as CM reports it (C(in_progress), C(in progress), C(completed), C(failed),
+        C(error), C(aborted)).
       type: str
       sample: completed
     detailed_status:

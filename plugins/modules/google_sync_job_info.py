@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-
+# Made by tools/info_modules.py from the table of clouds: change that, then run it (make info-modules).
 
 DOCUMENTATION = r"""
 module: google_sync_job_info
@@ -54,6 +54,15 @@ EXAMPLES = r"""
       - projects/my-project/locations/global/keyRings/demo-key-ring
   register: scoped
 
+- name: List the cancelled and partial jobs (normalized states CM's overall_status cannot tell apart)
+  ciphertrust.cckm.google_sync_job_info:
+    state: [cancelled, partial]
+
+- name: Count every job per state without returning them
+  ciphertrust.cckm.google_sync_job_info:
+    summary_only: true
+  register: counts
+
 - name: Get one job by id
   ciphertrust.cckm.google_sync_job_info:
     id: 0ea5d52e-387c-44fa-b079-21c8b768f77b
@@ -87,7 +96,8 @@ sync_jobs:
       elements: dict
       sample: [{"target": "projects/my-project/locations/global/keyRings/demo-key-ring", "message": "Error listing keys: access denied"}]
     overall_status:
-      description: Status exactly as CM reports it (C(in_progress), C(in progress), C(completed), C(failed), C(error), C(aborted)).
+      description: Status exactly as CM reports it (C(in_progress), C(in progress), C(completed), C(failed),
+        C(error), C(aborted)).
       type: str
       sample: completed
     detailed_status:

@@ -95,6 +95,9 @@ def test_nightly_azure_sync_waits_for_tonights_run(sim, ansible):
     def a_minute_passes_once_the_schedule_exists():  # instead of waiting for the next minute
         if wait_for(lambda: sim.scheduler.configs, timeout=120, step=0.1):
             sim.advance(61)
+            # one run: a '* * * * *' schedule would run again each minute a slow machine takes
+            wait_for(lambda: sim.scheduler.runs, timeout=10, step=0.1)
+            sim.scheduler.settings.fire = False
 
     clock = threading.Thread(target=a_minute_passes_once_the_schedule_exists, daemon=True)
     clock.start()

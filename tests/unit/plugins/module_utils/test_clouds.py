@@ -103,3 +103,94 @@ def test_the_role_offers_every_cloud_and_passes_every_scope_filter():
 def test_the_simulator_refuses_a_fault_that_would_never_fire(sim, kind, options):
     with pytest.raises(ValueError):
         sim.inject(kind, **options)
+
+
+# -- every place that names the clouds agrees with CLOUDS -----------------------------------------------
+
+CLOUD_MODULES = ["sync_job", "sync_job_wait", "sync_schedule", "sync_schedule_info"]
+
+
+@pytest.mark.parametrize("module", CLOUD_MODULES)
+def test_every_module_taking_a_cloud_documents_every_cloud(module):
+    assert _module_doc(module)["options"]["cloud"]["choices"] == sorted(CLOUDS)
+
+
+@pytest.mark.parametrize("module", ["sync_job", "sync_schedule"])
+def test_the_write_modules_document_every_target_option(module):
+    documented = set(_module_doc(module)["options"])
+    assert set(TARGET_OPTIONS) <= documented, sorted(set(TARGET_OPTIONS) - documented)
+
+
+def test_sync_schedule_names_every_schedulers_cloud_name():
+    text = yaml.safe_dump(_module_doc("sync_schedule")["options"]["cloud"])
+    missing = [c.schedule_cloud for c in CLOUDS.values() if "C(%s)" % c.schedule_cloud not in text]
+    assert not missing, missing
+
+
+def test_the_event_source_documents_every_cloud():
+    path = os.path.join(ROOT, "extensions", "eda", "plugins", "event_source", "sync_jobs.py")
+    with open(path) as handle:
+        tree = ast.parse(handle.read())
+    (text,) = [n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DOCUMENTATION"]
+    doc = yaml.safe_load(text)
+    description = doc["options"]["cloud"]["description"]
+    assert "(%s)" % ", ".join(sorted(CLOUDS)) in description, description
+
+
+def test_the_awx_survey_offers_every_cloud():
+    import json
+
+    with open(os.path.join(ROOT, "docs", "awx", "survey_spec.json")) as handle:
+        spec = {q["variable"]: q for q in json.load(handle)["spec"]}
+    assert spec["wait_for_sync_cloud"]["choices"] == sorted(CLOUDS)
+
+
+def test_the_readme_and_galaxy_tags_name_every_cloud():
+    with open(os.path.join(ROOT, "README.md")) as handle:
+        row = [line for line in handle if line.startswith("| `ciphertrust.cckm.aws_sync_job_info`")][0]
+    missing = [name for name in CLOUDS if "`%s_" % name not in row and "`ciphertrust.cckm.%s_" % name not in row]
+    assert not missing, "README's module table misses %s" % missing
+    with open(os.path.join(ROOT, "galaxy.yml")) as handle:
+        tags = yaml.safe_load(handle)["tags"]
+    assert set(CLOUDS) <= set(tags), sorted(set(CLOUDS) - set(tags))
+
+
+def test_the_info_modules_are_what_the_generator_makes():
+    from tools import info_modules
+
+    assert sorted(info_modules.WORDS) == sorted(CLOUDS)
+    assert info_modules.differing() == [], "run make info-modules"
+
+
+def test_a_new_cloud_row_yields_a_documented_module_whose_options_follow_its_argspec(monkeypatch):
+    """A fake cloud added to a copy of the table: its generated module documents what its argspec takes."""
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils import _clouds
+    from tools import info_modules
+
+    fake = _clouds.Cloud(
+        name="fakecloud",
+        title="Fake Cloud KMS",
+        scopes={"keys": _clouds.Scope("/v1/cckm/fake/synchronization-jobs", "fake_rings")},
+        default_scope="keys",
+        filter_option="fake_rings",
+        target_option="fake_rings",
+        job_target_keys=("fake_rings",),
+        schedule_cloud="fake",
+        schedule_targets="fake_rings",
+    )
+    words = info_modules.WORDS["google"]._replace(title="Fake Cloud KMS", sample_target="ring-1")
+    monkeypatch.setitem(_clouds.CLOUDS, "fakecloud", fake)
+    monkeypatch.setitem(info_modules.CLOUDS, "fakecloud", fake)
+    monkeypatch.setitem(info_modules.WORDS, "fakecloud", words)
+    text = info_modules.render("fakecloud")
+    tree = ast.parse(text)
+    docs = {n.targets[0].id: n.value.value for n in tree.body if isinstance(n, ast.Assign)}
+    doc = yaml.safe_load(docs["DOCUMENTATION"])
+    assert doc["module"] == "fakecloud_sync_job_info"
+    assert set(doc["options"]) == {"fake_rings"}
+    assert set(doc["options"]) <= set(info_argspec(fake))
+    examples = yaml.safe_load(docs["EXAMPLES"])
+    assert any(e.get("ciphertrust.cckm.fakecloud_sync_job_info") == {"fake_rings": ["ring-1"]} for e in examples)
+    assert 'run_info_module("fakecloud")' in text
+    returned = yaml.safe_load(docs["RETURN"])
+    assert "fake_rings" in returned["sync_jobs"]["contains"]

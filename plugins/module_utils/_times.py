@@ -1,0 +1,60 @@
+# Copyright: (c) 2026, ciphertrust.cckm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Times as CM writes them (RFC 3339, UTC): read, written and told as an age. The one time parser.
+
+Internal to ciphertrust.cckm: not a public API, may change without notice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from typing import Any, Optional
+
+UTC = datetime.timezone.utc
+_TIME = re.compile(r"^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:?\d\d)$")
+
+
+def parse_time(text: Any) -> Optional[datetime.datetime]:
+    """An RFC 3339 time as an aware datetime; None for nothing, a bad text, or Go's zero time (year 1)."""
+    match = _TIME.match(str(text or "").strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    fraction, zone = match.group(7) or "0", match.group(8).upper()
+    if year <= 1:
+        return None
+    offset = datetime.timedelta(0)
+    if zone != "Z":
+        digits = zone[1:].replace(":", "")
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        offset = -offset if zone[0] == "-" else offset
+    try:
+        moment = datetime.datetime(year, month, day, hour, minute, second, int(fraction[:6].ljust(6, "0")))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=datetime.timezone(offset)).astimezone(UTC)
+
+
+def utc_text(moment: datetime.datetime) -> str:
+    """``2026-12-01T02:00:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
+    """``3 h 12 min``, ``5 min``, ``40 s`` since an ISO 8601 UTC time, or None when it cannot be read."""
+    then = parse_time(timestamp)
+    if then is None:
+        return None
+    seconds = int((now if now is not None else time.time()) - then.timestamp())
+    if seconds < 0:
+        return None
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return "%d d %d h" % (days, hours)
+    if hours:
+        return "%d h %d min" % (hours, minutes)
+    return "%d min" % minutes if minutes else "%d s" % seconds
