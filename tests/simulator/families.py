@@ -10,28 +10,57 @@ from typing import Dict, NamedTuple, Optional, Tuple
 
 
 class Family(NamedTuple):
+    """One family of jobs, and what the simulator needs to play its cloud."""
+
     cloud: str
     scope: str
     path: str
     filter_key: Optional[str]
+    """Listing filter (query key) for the targets, None when the family has none (luna)."""
+    start_field: str
+    """Field of a start body (``POST <path>``) that lists the targets (sfdc: ``organization_ids``)."""
+    job_key: str
+    """Field of a job that lists its targets (luna has no filter but lists ``partitions``)."""
+    cm_cloud: str
+    """What CM writes in a job's ``cloud`` field."""
+    scheduler_cloud: str
+    """``cloud_name`` of a scheduled synchronization for this cloud (``AzureCloud``, ``hsm-luna``)."""
+    scheduler_field: str
+    """Field of ``cckm_synchronization_params`` that lists the targets (oci: ``oci_vaults``)."""
+    sample_targets: Tuple[str, ...]
+    """Targets the demo seed gives its jobs."""
 
     @property
     def key(self) -> str:
         return "%s/%s" % (self.cloud, self.scope)
 
 
+_AWS = ("kms", "kms", "aws", "aws", "kms", ("kms-prod",))
+_AZURE = ("key_vaults", "key_vaults", "AzureCloud", "AzureCloud", "key_vaults", ("keyvault-softkeys",))
+_SFDC = ("organization_ids", "organizations", "sfdc", "sfdc", "organizations", ("00DB000000040bIMAQ",))
+
+# (cloud, scope, path, filter key) + (start field, job key, CM's cloud, scheduler cloud_name, its target field, samples)
 _ROWS = [
-    ("aws", "keys", "/api/v1/cckm/aws/synchronization-jobs", "kms"),
-    ("aws", "custom_key_stores", "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs", "kms"),
-    ("azure", "keys", "/api/v1/cckm/azure/synchronization-jobs", "key_vaults"),
-    ("azure", "certificates", "/api/v1/cckm/azure/certificates/synchronization-jobs", "key_vaults"),
-    ("azure", "secrets", "/api/v1/cckm/azure/secrets/synchronization-jobs", "key_vaults"),
-    ("google", "keys", "/api/v1/cckm/google/synchronization-jobs", "key_rings"),
-    ("oci", "keys", "/api/v1/cckm/oci/synchronization-jobs", "vaults"),
-    ("sap", "keys", "/api/v1/cckm/sap/synchronization-jobs", "groups"),
-    ("sfdc", "keys", "/api/v1/cckm/sfdc/keys/synchronization-jobs", "organizations"),
-    ("sfdc", "certificates", "/api/v1/cckm/sfdc/certificates/synchronization-jobs", "organizations"),
-    ("luna", "keys", "/api/v1/cckm/hsm/luna/synchronize", None),
+    ("aws", "keys", "/api/v1/cckm/aws/synchronization-jobs", "kms") + _AWS,
+    ("aws", "custom_key_stores", "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs", "kms") + _AWS,
+    ("azure", "keys", "/api/v1/cckm/azure/synchronization-jobs", "key_vaults") + _AZURE,
+    ("azure", "certificates", "/api/v1/cckm/azure/certificates/synchronization-jobs", "key_vaults") + _AZURE,
+    ("azure", "secrets", "/api/v1/cckm/azure/secrets/synchronization-jobs", "key_vaults") + _AZURE,
+    ("google", "keys", "/api/v1/cckm/google/synchronization-jobs", "key_rings", "key_rings", "key_rings", "gcp", "gcp")
+    + ("key_rings", ("projects/demo/locations/global/keyRings/ring-1",)),
+    ("oci", "keys", "/api/v1/cckm/oci/synchronization-jobs", "vaults", "vaults", "vaults", "oci", "oci", "oci_vaults")
+    + (("vault-finance",),),
+    ("sap", "keys", "/api/v1/cckm/sap/synchronization-jobs", "groups", "groups", "groups", "sap", "sap", "groups")
+    + (("group-payments",),),
+    ("sfdc", "keys", "/api/v1/cckm/sfdc/keys/synchronization-jobs", "organizations") + _SFDC,
+    ("sfdc", "certificates", "/api/v1/cckm/sfdc/certificates/synchronization-jobs", "organizations") + _SFDC,  # unconfirmed
+    # luna's start field and job key are not confirmed by the vendor's API pages
+    ("luna", "keys", "/api/v1/cckm/hsm/luna/synchronize", None, "partitions", "partitions", "luna", "hsm-luna", "partitions", ()),
 ]
 
 FAMILIES: Dict[Tuple[str, str], Family] = {(row[0], row[1]): Family(*row) for row in _ROWS}
+
+SCHEDULER_CLOUDS: Dict[str, Tuple[str, str]] = {
+    family.scheduler_cloud: (family.cloud, family.scheduler_field) for family in FAMILIES.values()
+}
+"""Scheduler ``cloud_name`` -> (cloud, its params target field)."""

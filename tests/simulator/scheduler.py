@@ -16,21 +16,13 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from tests.simulator.families import SCHEDULER_CLOUDS
 from tests.simulator.store import iso
 
 CONFIGS = "/api/v1/scheduler/job-configs"
 RUNS = "/api/v1/scheduler/jobs"
 OPERATION = "cckm_synchronization"
 # scheduler cloud_name -> (the simulator's family cloud, the params field that lists the targets)
-SCHEDULER_CLOUDS = {
-    "aws": ("aws", "kms"),
-    "AzureCloud": ("azure", "key_vaults"),
-    "gcp": ("google", "key_rings"),
-    "oci": ("oci", "oci_vaults"),
-    "sap": ("sap", "groups"),
-    "sfdc": ("sfdc", "organizations"),
-    "hsm-luna": ("luna", "partitions"),
-}
 SETTINGS = ("run_at", "description", "disabled", "start_date", "end_date", "run_on")
 _CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 _NAMES = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)$", re.I)

@@ -6,15 +6,7 @@ import time
 
 from tests.simulator.families import FAMILIES
 
-_SAMPLE_FILTERS = {
-    "aws": ["kms-prod"],
-    "azure": ["keyvault-softkeys"],
-    "google": ["projects/demo/locations/global/keyRings/ring-1"],
-    "oci": ["vault-finance"],
-    "sap": ["group-payments"],
-    "sfdc": ["00DB000000040bIMAQ"],
-    "luna": [],
-}
+_SAMPLE_FILTERS = {family.cloud: list(family.sample_targets) for family in FAMILIES.values()}
 
 
 def seed_demo(sim, running_for: float = 6.0) -> None:

@@ -28,20 +28,6 @@ from tests.simulator.store import JobStore, SimJob
 
 LOGIN_PATH = "/api/v1/auth/tokens"
 DEFAULT_PAGE = 10
-# The start body's target field per family, from the vendor's API pages (sfdc certificates and luna unconfirmed).
-START_TARGETS = {
-    "aws/keys": "kms",
-    "aws/custom_key_stores": "kms",
-    "azure/keys": "key_vaults",
-    "azure/certificates": "key_vaults",
-    "azure/secrets": "key_vaults",
-    "google/keys": "key_rings",
-    "oci/keys": "vaults",
-    "sap/keys": "groups",
-    "sfdc/keys": "organization_ids",
-    "sfdc/certificates": "organization_ids",
-    "luna/keys": "partitions",
-}
 
 
 class Starting:
@@ -252,7 +238,7 @@ class Simulator:
     def _scheduled_job(self, cloud: str, targets: List[str]) -> SimJob:
         """The keys synchronization a scheduled run (run-now) starts."""
         family = FAMILIES[(cloud, "keys")]
-        target_key = self.starting.sfdc_job_key if cloud == "sfdc" else (family.filter_key or "partitions")
+        target_key = self.starting.sfdc_job_key if cloud == "sfdc" else family.job_key
         job = SimJob(
             family,
             filter_values=targets,
@@ -658,9 +644,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.count("start_refused")
             message = "Synchronization job %s is already in progress; try again once it has finished" % running[0].id
             return self._send(starting.refuse_status, _error_body(starting.refuse_code, "NCERRConflict", message))
-        targets = body.get(START_TARGETS[family.key]) or []
+        targets = body.get(family.start_field) or []
         fields = {key: body[key] for key in ("regions", "synchronize_all", "take_cloud_key_backup") if key in body}
-        target_key = starting.sfdc_job_key if family.cloud == "sfdc" else (family.filter_key or "partitions")
+        target_key = starting.sfdc_job_key if family.cloud == "sfdc" else family.job_key
         job = self.sim.store.add(
             SimJob(
                 family,

@@ -13,9 +13,6 @@ from tests.simulator.families import Family
 # What a job becomes when its duration has passed. "partial" is CM's completed-with-errors.
 OUTCOMES = ("completed", "partial", "failed", "error", "aborted", "cancelled_completed", "weird")
 
-# Cloud value CM records per family, taken from the API pages.
-CLOUD_VALUES = {"aws": "aws", "azure": "AzureCloud", "google": "gcp", "oci": "oci", "sap": "sap", "sfdc": "sfdc", "luna": "luna"}
-
 
 def iso(epoch: float) -> str:
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -142,7 +139,7 @@ class SimJob:
             "updatedAt": iso(min(now, end)),
             "overall_status": status,
             "detailed_status": detailed,
-            "cloud": CLOUD_VALUES.get(self.cloud, self.cloud),
+            "cloud": self.family.cm_cloud,
             "abort": self.cancelled_at is not None or self.outcome in ("aborted", "cancelled_completed"),
         }
         if finished:

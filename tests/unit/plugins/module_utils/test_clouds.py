@@ -9,8 +9,7 @@ import yaml
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
-from tests.simulator.families import FAMILIES
-from tests.simulator.scheduler import SCHEDULER_CLOUDS
+from tests.simulator.families import FAMILIES, SCHEDULER_CLOUDS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 
@@ -19,6 +18,12 @@ def test_every_design_family_is_in_the_table_with_the_same_path_and_filter():
     table = {(c.name, s): ("/api" + scope.path, c.filter_option) for c in CLOUDS.values() for s, scope in c.scopes.items()}
     design = {key: (family.path, family.filter_key) for key, family in FAMILIES.items()}
     assert table == design
+
+
+def test_the_start_field_and_a_jobs_target_field_agree_with_the_simulator():
+    for (cloud, scope), family in FAMILIES.items():
+        assert CLOUDS[cloud].scope(scope).start_targets == family.start_field, (cloud, scope)
+        assert family.job_key in CLOUDS[cloud].job_target_keys, (cloud, scope)
 
 
 def test_every_info_module_offers_sort():
