@@ -88,6 +88,45 @@ notes:
 """
 
     # Options common to every <cloud>_sync_job_info module.
+    # What a start or a schedule synchronizes: one option per cloud (sync_job, sync_schedule).
+    TARGETS = r"""
+options:
+  kms:
+    description: For O(cloud=aws), the KMS accounts to synchronize (sent as C(kms)).
+    type: list
+    elements: str
+  key_vaults:
+    description: For O(cloud=azure), the key vaults to synchronize (sent as C(key_vaults)).
+    type: list
+    elements: str
+  key_rings:
+    description: For O(cloud=google), the key rings to synchronize (sent as C(key_rings)).
+    type: list
+    elements: str
+  vaults:
+    description:
+      - For O(cloud=oci), the vaults to synchronize; a start sends them as C(vaults), a schedule as C(oci_vaults),
+        the scheduler's name for them.
+    type: list
+    elements: str
+  groups:
+    description: For O(cloud=sap), the groups to synchronize (sent as C(groups)).
+    type: list
+    elements: str
+  organizations:
+    description:
+      - For O(cloud=sfdc), the organizations to synchronize; a start sends them as C(organization_ids), the
+        start body's name for them (C(organizations) is the listing filter's and the scheduler's).
+    type: list
+    elements: str
+  partitions:
+    description:
+      - For O(cloud=luna), the partitions to synchronize (sent as C(partitions); the field name is not
+        confirmed by the vendor's API pages).
+    type: list
+    elements: str
+"""
+
     INFO = r"""
 options:
   id:

@@ -43,40 +43,8 @@ options:
     type: str
     default: started
     choices: [started, cancelled]
-  kms:
-    description: For O(cloud=aws), the KMS accounts to synchronize (sent as C(kms)).
-    type: list
-    elements: str
   regions:
     description: For O(cloud=aws), the regions to synchronize (none means every region).
-    type: list
-    elements: str
-  key_vaults:
-    description: For O(cloud=azure), the key vaults to synchronize (sent as C(key_vaults)).
-    type: list
-    elements: str
-  key_rings:
-    description: For O(cloud=google), the key rings to synchronize (sent as C(key_rings)).
-    type: list
-    elements: str
-  vaults:
-    description: For O(cloud=oci), the vaults to synchronize (sent as C(vaults)).
-    type: list
-    elements: str
-  groups:
-    description: For O(cloud=sap), the groups to synchronize (sent as C(groups)).
-    type: list
-    elements: str
-  organizations:
-    description:
-      - For O(cloud=sfdc), the organizations to synchronize; sent as C(organization_ids), the start
-        body's name for them (C(organizations) is the listing filter's).
-    type: list
-    elements: str
-  partitions:
-    description:
-      - For O(cloud=luna), the partitions to synchronize (sent as C(partitions); the field name is not
-        confirmed by the vendor's API pages).
     type: list
     elements: str
   synchronize_all:
@@ -142,6 +110,7 @@ options:
     type: path
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.targets
 attributes:
   check_mode:
     support: full

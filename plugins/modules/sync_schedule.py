@@ -43,39 +43,11 @@ options:
         (C(aws), C(AzureCloud), C(gcp), C(oci), C(sap), C(sfdc), C(hsm-luna)).
     type: str
     choices: [aws, azure, google, luna, oci, sap, sfdc]
-  kms:
-    description: For O(cloud=aws), the KMS accounts to synchronize.
-    type: list
-    elements: str
   regions:
     description:
       - For O(cloud=aws), the regions to synchronize (none means every region; not given leaves them as they are).
       - Sent only when given. The vendor's own clients never send it, so a CM may not keep it; when CM's answer
         holds no C(regions), the task warns once, and a later run does not PATCH for it alone.
-    type: list
-    elements: str
-  key_vaults:
-    description: For O(cloud=azure), the key vaults to synchronize.
-    type: list
-    elements: str
-  key_rings:
-    description: For O(cloud=google), the key rings to synchronize.
-    type: list
-    elements: str
-  vaults:
-    description: For O(cloud=oci), the vaults to synchronize (sent as C(oci_vaults), the scheduler's name for them).
-    type: list
-    elements: str
-  groups:
-    description: For O(cloud=sap), the groups to synchronize.
-    type: list
-    elements: str
-  organizations:
-    description: For O(cloud=sfdc), the organizations to synchronize.
-    type: list
-    elements: str
-  partitions:
-    description: For O(cloud=luna), the partitions to synchronize.
     type: list
     elements: str
   synchronize_all:
@@ -133,6 +105,7 @@ options:
     default: false
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.targets
 attributes:
   check_mode:
     support: full

@@ -120,9 +120,24 @@ def test_every_module_taking_a_cloud_documents_every_cloud(module):
     assert _module_doc(module)["options"]["cloud"]["choices"] == sorted(CLOUDS)
 
 
+def _fragment(name):
+    from ansible_collections.ciphertrust.cckm.plugins.doc_fragments.cckm import ModuleDocFragment
+
+    return yaml.safe_load(getattr(ModuleDocFragment, name))
+
+
+def test_the_targets_fragment_has_one_option_per_cloud_naming_it():
+    options = _fragment("TARGETS")["options"]
+    assert sorted(options) == sorted({c.target_option for c in CLOUDS.values()})
+    for cloud in CLOUDS.values():
+        assert "O(cloud=%s)" % cloud.name in str(options[cloud.target_option]["description"]), cloud.name
+
+
 @pytest.mark.parametrize("module", ["sync_job", "sync_schedule"])
 def test_the_write_modules_document_every_target_option(module):
-    documented = set(_module_doc(module)["options"])
+    doc = _module_doc(module)
+    assert "ciphertrust.cckm.cckm.targets" in doc["extends_documentation_fragment"]
+    documented = set(doc["options"]) | set(_fragment("TARGETS")["options"])
     assert set(TARGET_OPTIONS) <= documented, sorted(set(TARGET_OPTIONS) - documented)
 
 
