@@ -99,10 +99,19 @@ bench: venv collection
 # Sanity on the oldest supported ansible-core (2.16, as in Automation Platform 2.5) and the newest;
 # on the newest core too the unit and in-process module tests, and the playbook tests whose controller
 # side differs between cores (marked every_core); `make test-matrix` runs all of them on every core.
-test: check integration ansible-test-units docs galaxy-import
-	$(MAKE) pytest-unit pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools"
-	$(MAKE) sanity CORE=2.16
-	$(MAKE) sanity CORE=$(NEWEST_CORE)
+# The playbook tests wait on the simulator about half the time, so the packaging and sanity checks run
+# beside them (two jobs at once; --output-sync keeps each one's output together).
+.PHONY: test test-playbooks test-packaging-and-sanity
+test: check
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-playbooks test-packaging-and-sanity
+
+test-playbooks: integration
+
+test-packaging-and-sanity: venv collection
+	$(MAKE) --no-print-directory ansible-test-units docs galaxy-import
+	$(MAKE) --no-print-directory sanity CORE=2.16
+	$(MAKE) --no-print-directory pytest-unit pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools"
+	$(MAKE) --no-print-directory sanity CORE=$(NEWEST_CORE)
 
 # Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.
 DIST := $(CURDIR)/.build/dist
