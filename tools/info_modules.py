@@ -267,6 +267,7 @@ def render(name: str) -> str:
         "  - ciphertrust.cckm.cckm\n"
         "  - ciphertrust.cckm.cckm.info\n"
         "  - ciphertrust.cckm.cckm.attributes\n"
+        "  - ciphertrust.cckm.cckm.action_group\n"
         "seealso:\n"
         "  - module: ciphertrust.cckm.sync_job_wait\n"
     ) % (name, words.title, words.title, "options:\n" + options if options else "options: {}\n")

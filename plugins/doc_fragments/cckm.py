@@ -187,6 +187,12 @@ attributes:
   diff_mode:
     support: none
     description: This module changes nothing, so it has no diff.
+"""
+
+    # Every module is in the action group: ciphertrust.cckm.cckm.action_group, written once.
+    ACTION_GROUP = r"""
+options: {}
+attributes:
   action_group:
     support: full
     description: Use C(group/ciphertrust.cckm.cckm) in C(module_defaults) to set the connection options once.

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.info
   - ciphertrust.cckm.cckm.attributes
+  - ciphertrust.cckm.cckm.action_group
 seealso:
   - module: ciphertrust.cckm.sync_job_wait
 """

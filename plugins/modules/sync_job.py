@@ -111,6 +111,7 @@ options:
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.targets
+  - ciphertrust.cckm.cckm.action_group
 attributes:
   check_mode:
     support: full
@@ -118,11 +119,6 @@ attributes:
   diff_mode:
     support: none
     description: Jobs have nothing to diff.
-  action_group:
-    support: full
-    description: Use C(group/ciphertrust.cckm.cckm) in C(module_defaults) to set the connection options once.
-    membership:
-      - ciphertrust.cckm.cckm
 seealso:
   - module: ciphertrust.cckm.sync_job_wait
   - module: ciphertrust.cckm.aws_sync_job_info

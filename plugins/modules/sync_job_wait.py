@@ -106,6 +106,7 @@ options:
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.attributes
+  - ciphertrust.cckm.cckm.action_group
 seealso:
   - module: ciphertrust.cckm.aws_sync_job_info
 """

@@ -106,6 +106,7 @@ options:
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.targets
+  - ciphertrust.cckm.cckm.action_group
 attributes:
   check_mode:
     support: full
@@ -113,11 +114,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the schedule's managed fields before and after, under the module's option names.
-  action_group:
-    support: full
-    description: Use C(group/ciphertrust.cckm.cckm) in C(module_defaults) to set the connection options once.
-    membership:
-      - ciphertrust.cckm.cckm
 seealso:
   - module: ciphertrust.cckm.sync_schedule_info
   - module: ciphertrust.cckm.sync_job_wait

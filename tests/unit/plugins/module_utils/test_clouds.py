@@ -214,3 +214,13 @@ def test_a_new_cloud_row_yields_a_documented_module_whose_options_follow_its_arg
     assert 'run_info_module("fakecloud")' in text
     returned = yaml.safe_load(docs["RETURN"])
     assert "fake_rings" in returned["sync_jobs"]["contains"]
+
+
+def test_every_module_takes_the_action_group_attribute_from_its_one_fragment():
+    modules = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules")) if f.endswith(".py"))
+    for module in modules:
+        doc = _module_doc(module)
+        assert "ciphertrust.cckm.cckm.action_group" in doc["extends_documentation_fragment"], module
+        assert "action_group" not in (doc.get("attributes") or {}), "%s writes its own action_group" % module
+    assert "action_group" in _fragment("ACTION_GROUP")["attributes"]
+    assert "action_group" not in _fragment("ATTRIBUTES")["attributes"]
