@@ -78,7 +78,7 @@ info-modules: venv collection
 	$(BIN)/python tools/info_modules.py
 
 integration: venv collection
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --durations=10 $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
 
 # The fault, bad-input, TLS, secrets and concurrency matrix alone (make test runs it within
 # `integration`), with a table of outcomes and requests per fault.
