@@ -274,8 +274,7 @@ class CckmClient:
                 past_deadline = self.deadline is not None and self.clock() + pause >= self.deadline
                 if not (retry and error.retryable and attempt <= self.max_retries and not past_deadline):
                     if error.retryable and retry and attempt > 1:
-                        error.attempts = attempt
-                        error.reword(error.message.rstrip(".") + ". Gave up after %d attempts." % attempt)
+                        error.gave_up_after(attempt)
                     raise
                 if self.on_retry:
                     self.on_retry(

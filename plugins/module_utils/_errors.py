@@ -24,6 +24,10 @@ except ImportError:  # reported by the module with missing_required_lib
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
+GAVE_UP = " Gave up after %d attempts."
+"""What a retried request's message ends with."""
+
+
 class CckmError(Exception):
     """A failure talking to CipherTrust Manager, with what the user needs to act on it."""
 
@@ -63,6 +67,16 @@ class CckmError(Exception):
         A wait polls again after one; a write looks at CM before it sends again.
         """
         return self.retryable or (self.status is not None and self.status >= 500)
+
+    def gave_up_after(self, attempts: int) -> CckmError:
+        """Say the request was sent ``attempts`` times (the client's last retry failed too)."""
+        self.attempts = attempts
+        return self.reword(self.message.rstrip(".") + "." + GAVE_UP % attempts)
+
+    @property
+    def message_without_attempts(self) -> str:
+        """The message without what ``gave_up_after`` added."""
+        return self.message.replace(GAVE_UP % self.attempts, "") if self.attempts > 1 else self.message
 
     def reword(self, message: str) -> CckmError:
         """Replace the sentence the user reads, keeping the facts (status, CM code, request id)."""

@@ -173,12 +173,8 @@ def _checkpoint(value: Any) -> Optional[str]:
 
 def retry_line(error: CckmError) -> str:
     """What a transient failure was, for the line the source logs before polling again."""
-    message = error.message
-    tried = ""
-    if error.attempts > 1:
-        message = message.replace(" Gave up after %d attempts." % error.attempts, "")
-        tried = " (%d attempts)" % error.attempts
-    message = message.rstrip(".")
+    message = error.message_without_attempts.rstrip(".")
+    tried = " (%d attempts)" % error.attempts if error.attempts > 1 else ""
     if error.status is None:
         return "CM unreachable: %s%s" % (message, tried)
     return "CM answered HTTP %s: %s%s" % (error.status, message, tried)

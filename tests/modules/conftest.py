@@ -36,17 +36,14 @@ class ModuleRunner:
 
     def __init__(self, sim: Any, monkeypatch: Any) -> None:
         self.sim = sim
-        self.monkeypatch = monkeypatch
-        for key, value in self.connection_env().items():
-            monkeypatch.setenv(key, value)
-
-    def connection_env(self) -> Dict[str, str]:
-        return {
-            "CM_ADDRESS": self.sim.address,
-            "CM_USERNAME": self.sim.username,
-            "CM_PASSWORD": self.sim.password,
-            "CM_CA_CERT": self.sim.ca_file,
+        connection = {
+            "CM_ADDRESS": sim.address,
+            "CM_USERNAME": sim.username,
+            "CM_PASSWORD": sim.password,
+            "CM_CA_CERT": sim.ca_file,
         }
+        for key, value in connection.items():
+            monkeypatch.setenv(key, value)
 
     def __call__(self, name: str, args: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """The module's result as Ansible would get it, with ``failed`` always set."""

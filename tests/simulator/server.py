@@ -95,7 +95,7 @@ class Simulator:
         """How ``overall_status`` filters: ``exact`` (one spelling) or ``lenient`` (every spelling of a status)."""
         self.domains = set(domains or ["", "root"])
         self.clock = SimClock()
-        self.store = JobStore(self.clock)
+        self.store = JobStore()
         self.lock = threading.Lock()
         self.faults: List[Fault] = []
         self.jwts: Dict[str, float] = {}
@@ -226,28 +226,36 @@ class Simulator:
             self.faults.append(fault)
         return fault
 
+    def _new_job(self, family: Family, **kwargs: Any) -> SimJob:
+        """A job created now in the simulator's time, unless ``created`` says when."""
+        kwargs.setdefault("created", self.clock())
+        return SimJob(family, **kwargs)
+
     def add_job(self, cloud: str, scope: str = "keys", **kwargs: Any) -> SimJob:
-        family = FAMILIES[(cloud, scope)]
-        return self.store.add(SimJob(family, **kwargs))
+        return self.store.add(self._new_job(FAMILIES[(cloud, scope)], **kwargs))
 
     def add_jobs(self, cloud: str, count: int, scope: str = "keys", **kwargs: Any) -> List[SimJob]:
         """``count`` jobs at once (one sort instead of one per job: 10,000 jobs in a blink)."""
         family = FAMILIES[(cloud, scope)]
-        return self.store.add_many([SimJob(family, **kwargs) for _job in range(count)])
+        return self.store.add_many([self._new_job(family, **kwargs) for _job in range(count)])
+
+    def started_job(self, family: Family, targets: List[str], fields: Optional[Dict[str, Any]] = None) -> SimJob:
+        """The job a start or a scheduled run begins, running as ``starting`` says."""
+        starting = self.starting
+        job = self._new_job(
+            family,
+            filter_values=targets,
+            duration=starting.duration,
+            polls=starting.polls,
+            outcome=starting.outcome,
+            fields=fields,
+            target_key=starting.sfdc_job_key if family.cloud == "sfdc" else family.job_key,
+        )
+        return self.store.add(job)
 
     def _scheduled_job(self, cloud: str, targets: List[str]) -> SimJob:
         """The keys synchronization a scheduled run (run-now) starts."""
-        family = FAMILIES[(cloud, "keys")]
-        target_key = self.starting.sfdc_job_key if cloud == "sfdc" else family.job_key
-        job = SimJob(
-            family,
-            filter_values=targets,
-            duration=self.starting.duration,
-            polls=self.starting.polls,
-            outcome=self.starting.outcome,
-            target_key=target_key,
-        )
-        return self.store.add(job)
+        return self.started_job(FAMILIES[(cloud, "keys")], targets)
 
     def _running_job(self, cloud: str) -> Optional[SimJob]:
         now = self.clock()
@@ -646,18 +654,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(starting.refuse_status, _error_body(starting.refuse_code, "NCERRConflict", message))
         targets = body.get(family.start_field) or []
         fields = {key: body[key] for key in ("regions", "synchronize_all", "take_cloud_key_backup") if key in body}
-        target_key = starting.sfdc_job_key if family.cloud == "sfdc" else family.job_key
-        job = self.sim.store.add(
-            SimJob(
-                family,
-                filter_values=targets,
-                duration=starting.duration,
-                polls=starting.polls,
-                outcome=starting.outcome,
-                fields=fields,
-                target_key=target_key,
-            )
-        )
+        job = self.sim.started_job(family, targets, fields)
         self.sim.count("start")
         self._send(starting.status, job.render(self.sim.clock()))
 

@@ -6,7 +6,7 @@ import datetime
 import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from tests.simulator.families import Family
 
@@ -47,7 +47,7 @@ class SimJob:
         self.duration = float(duration)
         self.outcome = outcome
         self.spelling = spelling
-        self.created = created if created is not None else time.time()  # JobStore.add sets its clock's now
+        self.created = created if created is not None else time.time()  # the simulator passes its clock's now
         self.targets = list(targets) or ["%s-target-1" % family.cloud]
         self.cancelled_at: Optional[float] = None
         self.cancel_settle = 0.0  # seconds a cancelled job stays in progress (abort: true) before it stops
@@ -57,7 +57,6 @@ class SimJob:
         self.starts_when_seen = starts_when_seen
         self.seen_at: Optional[float] = None
         self._final: Optional[tuple] = None
-        self._created_given = created is not None
         # A job driven by its readers: in progress for its first ``polls`` reads, finished at the next.
         self.polls = polls
         self.reads = 0
@@ -153,8 +152,7 @@ class SimJob:
 class JobStore:
     """Jobs per family path, kept newest first."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self.clock = clock
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.by_path: Dict[str, List[SimJob]] = {}
         self.by_id: Dict[str, SimJob] = {}
@@ -163,11 +161,8 @@ class JobStore:
         return self.add_many([job])[0]
 
     def add_many(self, new: List[SimJob]) -> List[SimJob]:
-        now = self.clock()
         with self.lock:
             for job in new:
-                if not job._created_given:
-                    job.created = now
                 self.by_path.setdefault(job.path, []).append(job)
                 self.by_id[job.id] = job
             for path in {job.path for job in new}:

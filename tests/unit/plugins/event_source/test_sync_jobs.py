@@ -124,8 +124,7 @@ def test_a_503_burst_and_an_expired_token_are_ridden_out(sim, caplog):
 
 
 def test_the_retry_line_says_what_happened_and_what_comes_next():
-    unreachable = CckmError("Cannot connect to CipherTrust Manager at 127.0.0.1:1. Gave up after 6 attempts.")
-    unreachable.attempts = 6  # as the client sets it when it gives up
+    unreachable = CckmError("Cannot connect to CipherTrust Manager at 127.0.0.1:1.").gave_up_after(6)  # as the client does
     assert retry_line(unreachable) == "CM unreachable: Cannot connect to CipherTrust Manager at 127.0.0.1:1 (6 attempts)"
     busy = CckmError("CipherTrust Manager answered HTTP 503 (NCERRServiceUnavailable).", status=503)
     assert retry_line(busy) == "CM answered HTTP 503: CipherTrust Manager answered HTTP 503 (NCERRServiceUnavailable)"
