@@ -23,7 +23,7 @@ PYTEST_WORKERS ?= 2
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv collection lint pytest-unit pytest-modules integration check test demo simulator clean sanity info-modules
+.PHONY: help venv collection lint pytest-unit pytest-modules integration check test demo simulator clean sanity derive
 
 help:
 	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
@@ -73,9 +73,9 @@ pytest-modules: venv collection
 # The inner loop: what a change must pass before the playbook tests.
 check: lint pytest-unit pytest-modules
 
-# The <cloud>_sync_job_info modules are made from the table of clouds (tools/info_modules.py).
-info-modules: venv collection
-	$(BIN)/python tools/info_modules.py
+# What follows from the table of clouds (the info modules, the lists of clouds elsewhere): tools/derive.py.
+derive: venv collection
+	$(BIN)/python tools/derive.py
 
 integration: venv collection
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --durations=10 $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration

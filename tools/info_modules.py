@@ -1,7 +1,4 @@
-"""Write the seven <cloud>_sync_job_info modules from the table of clouds.
-
-    python tools/info_modules.py          # (re)write plugins/modules/<cloud>_sync_job_info.py
-    python tools/info_modules.py --check  # exit 1 naming every module file that differs
+"""Write the <cloud>_sync_job_info modules from the table of clouds (run by tools/derive.py).
 
 A module file is made, not written: its options (scope choices, the filter option) come from
 ``_clouds.CLOUDS``; only the words a reader needs about each cloud (what a target is, sample values)
@@ -10,19 +7,13 @@ live here, in ``WORDS``. tests/unit/.../test_clouds.py fails when a file differs
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from typing import Dict, NamedTuple
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-if not os.path.exists(os.path.join(ROOT, ".build", "collections", "ansible_collections", "ciphertrust", "cckm")):
-    os.makedirs(os.path.join(ROOT, ".build", "collections", "ansible_collections", "ciphertrust"), exist_ok=True)
-    os.symlink(ROOT, os.path.join(ROOT, ".build", "collections", "ansible_collections", "ciphertrust", "cckm"))
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Words(NamedTuple):
@@ -114,7 +105,7 @@ WORDS: Dict[str, Words] = {
 HEADER = """#!/usr/bin/python
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# Made by tools/info_modules.py from the table of clouds: change that, then run it (make info-modules).
+# Made by tools/derive.py from the table of clouds: change that, then run make derive.
 
 """
 
@@ -317,25 +308,10 @@ def differing() -> list:
     return out
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only say which files differ")
-    args = parser.parse_args(argv)
-    missing_words = sorted(set(CLOUDS) - set(WORDS))
-    if missing_words:
-        print("tools/info_modules.py: WORDS has no entry for %s" % ", ".join(missing_words))
-        return 1
-    stale = differing()
-    if args.check:
-        for path in stale:
-            print("%s differs from tools/info_modules.py's output: run make info-modules" % os.path.relpath(path, ROOT))
-        return 1 if stale else 0
-    for path in stale:
+def write() -> list:
+    """Rewrite every differing module file; returns the paths written."""
+    written = differing()
+    for path in written:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(render(os.path.basename(path)[: -len("_sync_job_info.py")]))
-        print("wrote %s" % os.path.relpath(path, ROOT))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return written

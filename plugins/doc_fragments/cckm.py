@@ -87,7 +87,109 @@ notes:
     environment or AWX credential serves both.
 """
 
-    # Options common to every <cloud>_sync_job_info module.
+    # BEGIN derived: doc-fragments (tools/derive.py writes the lines below from CLOUDS; do not edit them)
+    # The cloud option: its choices (each module says what the cloud is for).
+    CLOUD = r"""
+options:
+  cloud:
+    type: str
+    choices: [aws, azure, google, luna, oci, sap, sfdc]
+"""
+
+    # The scope option of sync_job and sync_job_wait.
+    SCOPE = r"""
+options:
+  scope:
+    description:
+      - Family of jobs within the cloud, as in the cloud's info module.
+      - V(keys) (the default) for every cloud; also V(custom_key_stores) for V(aws), V(certificates) and V(secrets)
+        for V(azure), and V(certificates) for V(sfdc).
+    type: str
+"""
+
+    # The scope filters of sync_job_wait: one option per cloud that has one.
+    FILTERS = r"""
+options:
+  groups:
+    description: For O(cloud=sap), watch the jobs of these groups.
+    type: list
+    elements: str
+  key_rings:
+    description: For O(cloud=google), watch the jobs of these key rings.
+    type: list
+    elements: str
+  key_vaults:
+    description: For O(cloud=azure), watch the jobs of these key vaults.
+    type: list
+    elements: str
+  kms:
+    description: For O(cloud=aws), watch the jobs of these KMS accounts.
+    type: list
+    elements: str
+  organizations:
+    description: For O(cloud=sfdc), watch the jobs of these organizations.
+    type: list
+    elements: str
+  vaults:
+    description: For O(cloud=oci), watch the jobs of these vaults.
+    type: list
+    elements: str
+"""
+
+    # The cloud option of sync_schedule, with the scheduler's name for each cloud.
+    SCHEDULER_CLOUD = r"""
+options:
+  cloud:
+    description:
+      - Cloud to synchronize; required with O(state=present).
+      - Sent as CM's scheduler cloud name, C(aws) for V(aws), C(AzureCloud) for V(azure), C(gcp) for V(google),
+        C(oci) for V(oci), C(sap) for V(sap), C(sfdc) for V(sfdc), C(hsm-luna) for V(luna).
+    type: str
+    choices: [aws, azure, google, luna, oci, sap, sfdc]
+"""
+    # END derived: doc-fragments
+
+    # How a wait waits: sync_job_wait, and sync_job with wait=true (each module sets its own defaults).
+    WAIT = r"""
+options:
+  timeout:
+    description:
+      - Seconds to wait before failing with the last state of every job.
+      - V(0) checks once and fails if a job is still in progress (a gate that never waits).
+      - No retry of a failed request starts after the timeout either.
+    type: int
+  poll_interval:
+    description:
+      - Seconds between the first polls. Pauses then grow, with a little jitter, up to O(max_poll_interval).
+    type: float
+  max_poll_interval:
+    description:
+      - Longest pause between polls, in seconds. Set it equal to O(poll_interval) for a fixed interval.
+    type: float
+  fail_on:
+    description:
+      - Final states that fail the task. The failure message names each such job, its state and its errors.
+      - V(partial) is a job CM reports as completed but with errors for some targets.
+    type: list
+    elements: str
+    choices: [failed, cancelled, partial]
+  progress_interval:
+    description:
+      - Print a progress line (jobs still in progress, elapsed time, polls) in the job output every
+        this many seconds while waiting, so a person watching an AWX job sees it alive.
+      - "Works when the module runs on the controller (connection C(local), for example C(hosts: localhost)
+        or C(delegate_to: localhost)); elsewhere the module warns and waits without progress lines."
+      - Not used with C(async).
+    type: float
+  progress_file:
+    description:
+      - Path of a file the module rewrites after every poll with a JSON snapshot
+        (C(elapsed), C(polls), C(in_progress) ids, C(summary), C(last_error)), for progress
+        display while the task runs asynchronously. The collection's action plugin sets it itself when
+        O(progress_interval) is given; set it only to read progress from elsewhere.
+    type: path
+"""
+
     # What a start or a schedule synchronizes: one option per cloud (sync_job, sync_schedule).
     TARGETS = r"""
 options:

@@ -3,7 +3,7 @@
 """The one table of CCKM clouds, scopes, API paths and filters.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
-Adding a cloud or a scope is one row here (plus its module's documentation).
+Adding a cloud or a scope is one row here; `make derive` writes what follows from it (docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -15,19 +15,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, SCHEDULE_CLOUDS, Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import SEARCH_DAYS, Cron, parse_cron
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
-    CANCELLED,
-    FAILED,
-    IN_PROGRESS,
-    SUCCEEDED,
-    UNKNOWN,
-)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CANCELLED, SUCCEEDED, status_state
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import parse_time, utc_text
 
 Config = Dict[str, Any]
@@ -300,12 +293,6 @@ def predicted(config: Config, body: Dict[str, Any]) -> Config:
 
 # -- runs -----------------------------------------------------------------------------------------
 
-_RUN_STATES = {
-    IN_PROGRESS: ("in_progress", "running", "started", "pending", "queued", "scheduled", "active"),
-    SUCCEEDED: ("completed", "complete", "succeeded", "success", "successful", "done", "finished"),
-    FAILED: ("failed", "failure", "error", "errored"),
-    CANCELLED: ("aborted", "cancelled", "canceled"),
-}
 _RUN_STATUS_FIELDS = ("job_status", "status", "overall_status", "state")
 """Where a run holds its status: ``job_status`` (what the vendor's CLI filters), then other names CM might use."""
 _RUN_CONFIG_FIELDS = ("job_config_id", "config_id", "job_config")
@@ -334,8 +321,7 @@ def run_time(run: Dict[str, Any]) -> str:
 def normalize_run(run: Dict[str, Any]) -> Dict[str, Any]:
     """A scheduler run with ``state`` (as a sync job's: succeeded, failed, ...) and ``started_at`` (UTC) added."""
     raw = next((run.get(field) for field in _RUN_STATUS_FIELDS if run.get(field) is not None), None)
-    status = re.sub(r"[\s\-]+", "_", str(raw or "").strip().lower())
-    state = next((name for name, spellings in _RUN_STATES.items() if status in spellings), UNKNOWN)
+    state = status_state(raw)
     if state == SUCCEEDED and run.get("abort") is True:
         state = CANCELLED
     return dict(run, state=state, started_at=run_time(run) or None)

@@ -32,6 +32,16 @@ STATUS_FILTER_SPELLINGS: Dict[str, Tuple[str, ...]] = {
 }
 """``overall_status`` filter choice -> the raw values CM may store for it."""
 
+STATUS_SPELLINGS: Dict[str, Tuple[str, ...]] = {
+    IN_PROGRESS: ("in_progress", "running", "started", "pending", "queued", "scheduled", "active"),
+    SUCCEEDED: ("completed", "complete", "succeeded", "success", "successful", "done", "finished"),
+    FAILED: ("failed", "failure", "error", "errored"),
+    CANCELLED: ("aborted", "cancelled", "canceled"),
+}
+"""State -> the statuses (canonical: lower case, ``_`` for spaces and dashes) a job or a scheduler run may
+report for it. CM documents ``in_progress``/``in progress``, ``completed``, ``failed``/``error`` and
+``aborted`` for jobs; the rest are what a run's ``job_status`` or a future CM might say."""
+
 _ERROR_WORDS = re.compile(r"\b(error|errors|errored|fail|failed|failure|unable|denied|exception|invalid)\b", re.I)
 
 
@@ -51,20 +61,20 @@ def job_errors(job: Dict[str, Any]) -> List[Dict[str, str]]:
     ]
 
 
+def status_state(raw: Any) -> str:
+    """The state a raw status of a job or a scheduler run names (any case, spaces or dashes), else UNKNOWN."""
+    status = _canonical_status(raw)
+    return next((state for state, spellings in STATUS_SPELLINGS.items() if status in spellings), UNKNOWN)
+
+
 def job_state(job: Dict[str, Any], errors: List[Dict[str, str]]) -> str:
     """One of STATES for a raw job (``errors`` as returned by job_errors)."""
-    status = _canonical_status(job.get("overall_status"))
-    if status == "in_progress":
-        return IN_PROGRESS
-    if status in ("aborted", "cancelled", "canceled") or (
-        job.get("abort") is True and status in ("completed", "failed", "error")
-    ):
+    state = status_state(job.get("overall_status"))
+    if state in (SUCCEEDED, FAILED) and job.get("abort") is True:
         return CANCELLED
-    if status in ("failed", "error"):
-        return FAILED
-    if status == "completed":
-        return PARTIAL if errors else SUCCEEDED
-    return UNKNOWN
+    if state == SUCCEEDED and errors:
+        return PARTIAL
+    return state
 
 
 def normalize_job(job: Dict[str, Any]) -> Dict[str, Any]:

@@ -20,15 +20,9 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cl
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, IN_PROGRESS, normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import (
-    RETRY_PAUSES,
-    WRITE_ATTEMPTS,
-    pause_after_timeout,
-)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import write_looking_first
 
 Job = Dict[str, Any]
-START_ATTEMPTS = WRITE_ATTEMPTS
-"""POSTs one start may send, each after looking at CM's state (the first needs no look beyond the reuse check)."""
 
 
 class StartRequest(NamedTuple):
@@ -140,51 +134,50 @@ def start_or_reuse(
     if check_mode:
         return StartOutcome(None, changed=True, reused=False)
     known = {job["id"] for job in running}
-    request_timeout = float(getattr(client, "request_timeout", 30.0))
-    last_error: Optional[CckmError] = None
-    posts = 0
-    for attempt in range(START_ATTEMPTS):
-        if attempt:
-            pause = RETRY_PAUSES[min(attempt - 1, len(RETRY_PAUSES) - 1)]
-            if deadline is not None and clock() + pause + request_timeout > deadline:
-                break  # another POST could not be answered within the task's timeout
-            sleep(pause)
-        posts += 1
-        try:
-            answer = client.post(request.path, request.body())
-        except CckmError as error:
-            if error.status in (401, 403):  # refused for who we are: nothing started, nothing to look for
-                raise
-            last_error = error
-            if error.timed_out:  # CM got the request and may still be starting the job: give it time first
-                pause = pause_after_timeout(request_timeout)
-                sleep(pause if deadline is None else max(0.0, min(pause, deadline - clock())))
-            now_running = running_jobs(client, request.cloud, request.scope)
-            if error.transient:
-                started = [job for job in now_running if job["id"] not in known and covers(job, request)]
-                if started:  # the POST reached CM and started the job; only its answer was lost
-                    return StartOutcome(started[0], changed=True, reused=False)
-                continue  # nothing started: sending again cannot make a second job
-            covering = covering_jobs(now_running, request)
-            if reuse_running and covering:  # refused because a job that does it runs (started meanwhile)
-                return StartOutcome(covering[0], changed=False, reused=True)
-            raise start_refused_error(error, request, now_running, covering) from None
-        if isinstance(answer, dict) and answer.get("id"):
-            return StartOutcome(normalize_job(answer), changed=True, reused=False)
-        now_running = running_jobs(client, request.cloud, request.scope)  # a 2xx without the job: find it
+
+    def started_now() -> Optional[StartOutcome]:
+        """The job the POST started, when one that was not running before covers the request."""
+        now_running = running_jobs(client, request.cloud, request.scope)
         started = [job for job in now_running if job["id"] not in known and covers(job, request)]
-        if started:
-            return StartOutcome(started[0], changed=True, reused=False)
-        raise CckmError(
-            "CipherTrust Manager accepted the start of the %s (POST %s) but answered no job, and no new job runs "
-            "there; list the jobs with the cloud's info module." % (request.describe(), request.path)
+        return StartOutcome(started[0], changed=True, reused=False) if started else None
+
+    def refused(error: CckmError) -> StartOutcome:
+        if error.status in (401, 403):  # refused for who we are: nothing started, nothing to look for
+            raise error
+        now_running = running_jobs(client, request.cloud, request.scope)
+        covering = covering_jobs(now_running, request)
+        if reuse_running and covering:  # refused because a job that does it runs (started meanwhile)
+            return StartOutcome(covering[0], changed=False, reused=True)
+        raise start_refused_error(error, request, now_running, covering) from None
+
+    def gave_up(failure: CckmError, posts: int, cut_short: bool) -> CckmError:
+        why = " (the task's timeout left no time for another)" if cut_short else ""
+        return failure.reword(
+            "%s Gave up after %s%s; after each the running jobs were listed and none had been started, so no job "
+            "runs for this request." % (failure.message.rstrip(".") + ".", "1 POST" if posts == 1 else "%d POSTs" % posts, why)
         )
-    # Every attempt failed without starting a job (the loop returns or raises otherwise).
-    failure = last_error or CckmError("CipherTrust Manager did not start the %s." % request.describe())
-    why = "" if posts == START_ATTEMPTS else " (the task's timeout left no time for another)"
-    raise failure.reword(
-        "%s Gave up after %s%s; after each the running jobs were listed and none had been started, so no job "
-        "runs for this request." % (failure.message.rstrip(".") + ".", "1 POST" if posts == 1 else "%d POSTs" % posts, why)
+
+    answer = write_looking_first(
+        lambda: client.post(request.path, request.body()),
+        started_now,
+        "start the %s" % request.describe(),
+        request_timeout=float(getattr(client, "request_timeout", 30.0)),
+        sleep=sleep,
+        refused=refused,
+        gave_up=gave_up,
+        deadline=deadline,
+        clock=clock,
+    )
+    if isinstance(answer, StartOutcome):  # found by a look after a lost answer, or reused after a refusal
+        return answer
+    if isinstance(answer, dict) and answer.get("id"):
+        return StartOutcome(normalize_job(answer), changed=True, reused=False)
+    found = started_now()  # a 2xx without the job: find it
+    if found is not None:
+        return found
+    raise CckmError(
+        "CipherTrust Manager accepted the start of the %s (POST %s) but answered no job, and no new job runs "
+        "there; list the jobs with the cloud's info module." % (request.describe(), request.path)
     )
 
 

@@ -22,36 +22,57 @@ def pause_after_timeout(request_timeout: float) -> float:
     return min(2 * request_timeout, 60.0)
 
 
+def _gave_up(failure: CckmError, what: str, sends: int, cut_short: bool) -> CckmError:
+    return failure.reword(
+        "%s Gave up on trying to %s after %d attempts; before each retry CM was read and the change had not "
+        "happened, so nothing was changed." % (failure.message.rstrip(".") + ".", what, sends)
+    )
+
+
 def write_looking_first(
     send: Callable[[], Any],
     look: Callable[[], Optional[Any]],
     what: str,
     request_timeout: float = 30.0,
     sleep: Callable[[float], None] = time.sleep,
+    refused: Optional[Callable[[CckmError], Any]] = None,
+    gave_up: Optional[Callable[[CckmError, int, bool], CckmError]] = None,
+    deadline: Optional[float] = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Any:
     """``send()``'s answer; after a failure that may have reached CM, ``look()``'s when it finds the write done.
 
     ``look()`` reads CM and returns what the write produced (the config created, ``{}`` for a config
     gone), or None when it has not happened: only then is ``send`` called again, at most
-    WRITE_ATTEMPTS times in all. A refusal (another 4xx) is raised at once: CM did nothing.
+    WRITE_ATTEMPTS times in all. A refusal (another 4xx: CM did nothing) is raised at once, or handed
+    to ``refused(error)``, whose answer is returned (it may raise). After the last attempt,
+    ``gave_up(error, sends, cut_short)`` words the error. ``deadline`` (a ``clock()`` time): no pause
+    runs past it and no write is sent that could not be answered before it (``cut_short``).
     """
     last: Optional[CckmError] = None
+    sends = 0
     for attempt in range(WRITE_ATTEMPTS):
         if attempt:
-            sleep(RETRY_PAUSES[min(attempt - 1, len(RETRY_PAUSES) - 1)])
+            pause = RETRY_PAUSES[min(attempt - 1, len(RETRY_PAUSES) - 1)]
+            if deadline is not None and clock() + pause + request_timeout > deadline:
+                break  # another write could not be answered within the task's timeout
+            sleep(pause)
+        sends += 1
         try:
             return send()
         except CckmError as error:
             if not error.transient:
-                raise
+                if refused is None:
+                    raise
+                return refused(error)
             last = error
             if error.timed_out:  # CM got the request and may still be acting on it: give it time first
-                sleep(pause_after_timeout(request_timeout))
+                pause = pause_after_timeout(request_timeout)
+                sleep(pause if deadline is None else max(0.0, min(pause, deadline - clock())))
             seen = look()
             if seen is not None:
                 return seen
     failure = last or CckmError("CipherTrust Manager did not %s." % what)
-    raise failure.reword(
-        "%s Gave up on trying to %s after %d attempts; before each retry CM was read and the change had not "
-        "happened, so nothing was changed." % (failure.message.rstrip(".") + ".", what, WRITE_ATTEMPTS)
-    )
+    if gave_up is not None:
+        raise gave_up(failure, sends, sends < WRITE_ATTEMPTS)
+    raise _gave_up(failure, what, sends, sends < WRITE_ATTEMPTS)

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# Made by tools/info_modules.py from the table of clouds: change that, then run it (make info-modules).
+# Made by tools/derive.py from the table of clouds: change that, then run make derive.
 
 DOCUMENTATION = r"""
 module: aws_sync_job_info

@@ -9,7 +9,7 @@ short_description: Start or cancel CipherTrust Manager CCKM synchronization jobs
 version_added: 0.2.0
 description:
   - Starts a synchronization of a cloud's keys (or certificates, secrets, custom key stores) on
-    CipherTrust Manager's Cloud Key Manager, or cancels running ones, for all seven clouds.
+    CipherTrust Manager's Cloud Key Manager, or cancels running ones, for every cloud CCKM serves.
   - "Idempotent: with O(reuse_running=true) (the default), a job already in progress in the same scope
     that covers the requested targets (or synchronizes everything) is returned with C(changed=false)
     and C(reused=true), and nothing is started. Listing the running jobs first costs one listing
@@ -28,12 +28,6 @@ options:
     description: Cloud to synchronize.
     type: str
     required: true
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
-  scope:
-    description:
-      - Family of jobs within the cloud. V(keys) (the default) for every cloud; also V(custom_key_stores)
-        for V(aws), V(certificates) and V(secrets) for V(azure), and V(certificates) for V(sfdc).
-    type: str
   state:
     description:
       - V(started) starts a synchronization of the targets (or reuses a running one that covers them).
@@ -78,6 +72,9 @@ options:
         out is followed by a pause of 2 x O(request_timeout) (at most 60 s) before that look. A CM that never
         answers a start holds the task for about 3 x (O(request_timeout) + min(2 x O(request_timeout), 60)) + 4
         seconds, 274 s with the default O(request_timeout) of 30. With O(wait=true), O(timeout) bounds it instead."
+      - The wait options O(timeout), O(poll_interval), O(max_poll_interval), O(fail_on), O(progress_interval)
+        and O(progress_file) act only with O(wait=true) (the task warns when one is given without it), with
+        M(ciphertrust.cckm.sync_job_wait)'s defaults, V(1800), V(2), V(30) and V([failed, cancelled]).
     type: bool
     default: false
   timeout:
@@ -86,31 +83,12 @@ options:
       - V(0) checks once and fails if a job is still in progress.
       - "One timeout for the whole task: the start (its retries after a lost answer included) and the wait
         end within about O(timeout) + O(request_timeout) seconds, however slowly CM answers."
-      - Default V(1800). Like every wait option, it has no effect without O(wait=true), and the task warns
-        when it is given without it.
-    type: int
-  poll_interval:
-    description: With O(wait=true), seconds between the first polls, as in M(ciphertrust.cckm.sync_job_wait). Default V(2).
-    type: float
-  max_poll_interval:
-    description: With O(wait=true), the longest pause between polls, in seconds. Default V(30).
-    type: float
-  fail_on:
-    description: With O(wait=true), the final states that fail the task. Default V([failed, cancelled]).
-    type: list
-    elements: str
-    choices: [failed, cancelled, partial]
-  progress_interval:
-    description:
-      - With O(wait=true), print a progress line every this many seconds while waiting, when the module
-        runs on the controller, as M(ciphertrust.cckm.sync_job_wait) does.
-    type: float
-  progress_file:
-    description: With O(wait=true), a file rewritten with a JSON progress snapshot after every poll.
-    type: path
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.cloud
+  - ciphertrust.cckm.cckm.scope
   - ciphertrust.cckm.cckm.targets
+  - ciphertrust.cckm.cckm.wait
   - ciphertrust.cckm.cckm.action_group
 attributes:
   check_mode:

@@ -26,85 +26,26 @@ options:
     description: Cloud whose synchronization jobs to watch.
     type: str
     required: true
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
-  scope:
-    description:
-      - Family of jobs within the cloud, as in the cloud's info module.
-      - V(keys) (the default) for every cloud; also V(custom_key_stores) for V(aws), V(certificates) and
-        V(secrets) for V(azure), and V(certificates) for V(sfdc).
-    type: str
   id:
     description:
       - Ids of the jobs to wait for. An id that does not exist fails the task at once.
       - Mutually exclusive with the scope filters.
     type: list
     elements: str
-  kms:
-    description: For O(cloud=aws), watch the jobs of these KMS accounts.
-    type: list
-    elements: str
-  key_vaults:
-    description: For O(cloud=azure), watch the jobs of these key vaults.
-    type: list
-    elements: str
-  key_rings:
-    description: For O(cloud=google), watch the jobs of these key rings.
-    type: list
-    elements: str
-  vaults:
-    description: For O(cloud=oci), watch the jobs of these vaults.
-    type: list
-    elements: str
-  groups:
-    description: For O(cloud=sap), watch the jobs of these groups.
-    type: list
-    elements: str
-  organizations:
-    description: For O(cloud=sfdc), watch the jobs of these organizations.
-    type: list
-    elements: str
   timeout:
-    description:
-      - Seconds to wait before failing with the last state of every watched job.
-      - V(0) checks once and fails if a watched job is still in progress (a gate that never waits).
-      - No retry of a failed request starts after the timeout either.
-    type: int
     default: 1800
   poll_interval:
-    description:
-      - Seconds between the first polls. Pauses then grow, with a little jitter, up to O(max_poll_interval).
-    type: float
     default: 2
   max_poll_interval:
-    description:
-      - Longest pause between polls, in seconds. Set it equal to O(poll_interval) for a fixed interval.
-    type: float
     default: 30
   fail_on:
-    description:
-      - Final states that fail the task. The failure message names each such job, its state and its errors.
-      - V(partial) is a job CM reports as completed but with errors for some targets.
-    type: list
-    elements: str
-    choices: [failed, cancelled, partial]
     default: [failed, cancelled]
-  progress_interval:
-    description:
-      - Print a progress line (jobs still in progress, elapsed time, polls) in the job output every
-        this many seconds while waiting, so a person watching an AWX job sees it alive.
-      - "Works when the module runs on the controller (connection C(local), for example C(hosts: localhost)
-        or C(delegate_to: localhost)); elsewhere the module warns and waits without progress lines."
-      - Not used with C(async).
-    type: float
-  progress_file:
-    description:
-      - Path of a file the module rewrites after every poll with a JSON snapshot
-        (C(elapsed), C(polls), C(in_progress) ids, C(summary), C(last_error)), for progress
-        display while the task runs asynchronously. The collection's action plugin sets it itself when
-        O(progress_interval) is given; set it only to read progress from elsewhere.
-    type: path
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.cloud
+  - ciphertrust.cckm.cckm.scope
+  - ciphertrust.cckm.cckm.filters
+  - ciphertrust.cckm.cckm.wait
   - ciphertrust.cckm.cckm.attributes
   - ciphertrust.cckm.cckm.action_group
 seealso:

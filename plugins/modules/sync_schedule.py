@@ -37,12 +37,6 @@ options:
     type: str
     default: present
     choices: [present, absent]
-  cloud:
-    description:
-      - Cloud to synchronize; required with O(state=present). Sent as CM's scheduler cloud name
-        (C(aws), C(AzureCloud), C(gcp), C(oci), C(sap), C(sfdc), C(hsm-luna)).
-    type: str
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
   regions:
     description:
       - For O(cloud=aws), the regions to synchronize (none means every region; not given leaves them as they are).
@@ -105,6 +99,7 @@ options:
     default: false
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.scheduler_cloud
   - ciphertrust.cckm.cckm.targets
   - ciphertrust.cckm.cckm.action_group
 attributes:

@@ -22,13 +22,13 @@ options:
   cloud:
     description: Only the schedules of this cloud.
     type: str
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
   last_runs:
     description: How many of each schedule's newest runs to return, 0 to 5; V(0) does not read the run history.
     type: int
     default: 5
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
+  - ciphertrust.cckm.cckm.cloud
   - ciphertrust.cckm.cckm.attributes
   - ciphertrust.cckm.cckm.action_group
 seealso:

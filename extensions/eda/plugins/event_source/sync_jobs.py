@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 short_description: Events when CipherTrust Manager CCKM synchronization jobs start and finish
 description:
   - Polls CipherTrust Manager's Cloud Key Manager and puts one event on the queue per job and
-    transition, C(started) and C(finished), for one cloud, several, or all seven.
+    transition, C(started) and C(finished), for one cloud, several, or all of them.
   - Each poll costs one listing per cloud and scope, read newest first only as far as the running jobs
     and the jobs newer than the last poll, so the load on CM stays flat however long the history is.
   - One login for the source; the token is renewed as it expires. A transient failure (5xx, 429, a
@@ -51,30 +51,34 @@ options:
     description: Seconds per HTTP request. Default E(CM_REQUEST_TIMEOUT), else 30.
     type: float
   cloud:
+    # BEGIN derived: event-source-cloud (tools/derive.py writes the lines below from CLOUDS; do not edit them)
     description: A cloud (aws, azure, google, luna, oci, sap, sfdc), a list of them, or all.
+    # END derived: event-source-cloud
     type: raw
     default: all
   scope:
     description: For one cloud, the scope to watch (its default scope when not set). With several clouds, every scope of each.
     type: str
-  kms:
-    description: For O(cloud=aws) alone, watch only the jobs of these KMS accounts.
-    type: list
-  key_vaults:
-    description: For O(cloud=azure) alone, watch only the jobs of these key vaults.
+  # BEGIN derived: event-source-filters (tools/derive.py writes the lines below from CLOUDS; do not edit them)
+  groups:
+    description: For O(cloud=sap) alone, watch only the jobs of these groups.
     type: list
   key_rings:
     description: For O(cloud=google) alone, watch only the jobs of these key rings.
     type: list
-  vaults:
-    description: For O(cloud=oci) alone, watch only the jobs of these vaults.
+  key_vaults:
+    description: For O(cloud=azure) alone, watch only the jobs of these key vaults.
     type: list
-  groups:
-    description: For O(cloud=sap) alone, watch only the jobs of these groups.
+  kms:
+    description: For O(cloud=aws) alone, watch only the jobs of these KMS accounts.
     type: list
   organizations:
     description: For O(cloud=sfdc) alone, watch only the jobs of these organizations.
     type: list
+  vaults:
+    description: For O(cloud=oci) alone, watch only the jobs of these vaults.
+    type: list
+  # END derived: event-source-filters
   interval:
     description: Seconds between polls.
     type: float

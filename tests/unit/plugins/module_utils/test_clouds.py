@@ -33,12 +33,25 @@ def test_every_info_module_offers_sort():
 
 
 def _module_doc(name):
+    """A module's own DOCUMENTATION, without its fragments."""
     with open(os.path.join(ROOT, "plugins", "modules", name + ".py")) as handle:
         tree = ast.parse(handle.read())
     for node in tree.body:
         if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION":
             return yaml.safe_load(node.value.value)
     raise AssertionError("no DOCUMENTATION in " + name)
+
+
+def _documented_options(name):
+    """A module's options as ansible-doc shows them: each fragment's option, updated by the module's own keys."""
+    doc = _module_doc(name)
+    options = {key: dict(value) for key, value in (doc.get("options") or {}).items()}
+    for fragment in doc["extends_documentation_fragment"]:
+        prefix = "ciphertrust.cckm.cckm"
+        attribute = "DOCUMENTATION" if fragment == prefix else fragment[len(prefix) + 1 :].upper()
+        for key, value in (_fragment(attribute).get("options") or {}).items():
+            options[key] = dict(value, **options.get(key, {}))
+    return options
 
 
 def test_each_cloud_has_an_info_module_whose_own_options_match_its_argspec():
@@ -116,8 +129,22 @@ CLOUD_MODULES = ["sync_job", "sync_job_wait", "sync_schedule", "sync_schedule_in
 
 
 @pytest.mark.parametrize("module", CLOUD_MODULES)
-def test_every_module_taking_a_cloud_documents_every_cloud(module):
-    assert _module_doc(module)["options"]["cloud"]["choices"] == sorted(CLOUDS)
+def test_every_module_taking_a_cloud_documents_every_cloud_from_a_fragment(module):
+    assert _documented_options(module)["cloud"]["choices"] == sorted(CLOUDS)
+    assert "choices" not in _module_doc(module)["options"].get("cloud", {}), "%s lists the clouds itself" % module
+
+
+def test_the_wait_documents_every_scope_filter_and_both_waits_every_timing_option():
+    assert set(FILTER_OPTIONS) <= set(_documented_options("sync_job_wait"))
+    timing = set(_fragment("WAIT")["options"])
+    assert timing == {"timeout", "poll_interval", "max_poll_interval", "fail_on", "progress_interval", "progress_file"}
+    for module in ("sync_job", "sync_job_wait"):
+        options = _documented_options(module)
+        assert timing <= set(options), module
+        assert all("type" in options[name] for name in timing), module
+    # sync_job leaves the defaults out (an option given without wait=true warns); sync_job_wait has them
+    assert not any("default" in _documented_options("sync_job")[name] for name in timing)
+    assert _documented_options("sync_job_wait")["timeout"]["default"] == 1800
 
 
 def _fragment(name):
@@ -137,12 +164,12 @@ def test_the_targets_fragment_has_one_option_per_cloud_naming_it():
 def test_the_write_modules_document_every_target_option(module):
     doc = _module_doc(module)
     assert "ciphertrust.cckm.cckm.targets" in doc["extends_documentation_fragment"]
-    documented = set(doc["options"]) | set(_fragment("TARGETS")["options"])
+    documented = set(_documented_options(module))
     assert set(TARGET_OPTIONS) <= documented, sorted(set(TARGET_OPTIONS) - documented)
 
 
 def test_sync_schedule_names_every_schedulers_cloud_name():
-    text = yaml.safe_dump(_module_doc("sync_schedule")["options"]["cloud"])
+    text = yaml.safe_dump(_documented_options("sync_schedule")["cloud"])
     missing = [c.schedule_cloud for c in CLOUDS.values() if "C(%s)" % c.schedule_cloud not in text]
     assert not missing, missing
 
@@ -179,7 +206,78 @@ def test_the_info_modules_are_what_the_generator_makes():
     from tools import info_modules
 
     assert sorted(info_modules.WORDS) == sorted(CLOUDS)
-    assert info_modules.differing() == [], "run make info-modules"
+    assert info_modules.differing() == [], "run make derive"
+
+
+def test_every_place_that_lists_the_clouds_is_what_the_generator_makes():
+    from tools import cloud_places
+
+    assert cloud_places.differing() == [], "run make derive"
+
+
+def _rewritten_with_a_fake_cloud(monkeypatch):
+    """Every place file's text as tools/derive.py would write it with a fake cloud added to the table."""
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils import _clouds
+    from tools import cloud_places, info_modules
+
+    fake = _clouds.Cloud(
+        name="fakecloud",
+        title="Fake Cloud KMS",
+        scopes={"keys": _clouds.Scope("/v1/cckm/fake/synchronization-jobs", "fake_rings")},
+        default_scope="keys",
+        filter_option="fake_rings",
+        target_option="fake_rings",
+        job_target_keys=("fake_rings",),
+        schedule_cloud="FakeCloud",
+        schedule_targets="fake_rings",
+    )
+    monkeypatch.setitem(_clouds.CLOUDS, "fakecloud", fake)
+    monkeypatch.setitem(info_modules.WORDS, "fakecloud", info_modules.WORDS["google"]._replace(target_noun="fake ring"))
+    monkeypatch.setattr(cloud_places, "FILTER_OPTIONS", tuple(sorted(_clouds.FILTER_OPTIONS + ("fake_rings",))))
+    monkeypatch.setattr(cloud_places, "TARGET_OPTIONS", tuple(sorted(_clouds.TARGET_OPTIONS + ("fake_rings",))))
+    out = {}
+    for path in cloud_places.FILES:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
+            out[path] = cloud_places.rewrite(path, handle.read())
+    return out
+
+
+def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
+    texts = _rewritten_with_a_fake_cloud(monkeypatch)
+    for path, text in texts.items():
+        assert "fakecloud" in text or "fake_rings" in text, "%s does not follow the table" % path
+    runtime = yaml.safe_load(texts["meta/runtime.yml"])
+    assert "fakecloud_sync_job_info" in runtime["action_groups"]["cckm"]
+    assert "fakecloud" in yaml.safe_load(texts["galaxy.yml"])["tags"]
+    role = yaml.safe_load(texts["roles/wait_for_sync/meta/argument_specs.yml"])["argument_specs"]["main"]["options"]
+    assert "fakecloud" in role["wait_for_sync_cloud"]["choices"]
+    assert "C(fake_rings)" in " ".join(role["wait_for_sync_filters"]["description"])
+    tasks = texts["roles/wait_for_sync/tasks/main.yml"]
+    assert 'fake_rings: "{{ wait_for_sync__filters.filters.fake_rings | default(omit) }}"' in tasks
+    assert 'fake_rings: "{{ wait_for_sync__watch.fake_rings | default(omit) }}"' in tasks
+    fragments = {}
+    exec(compile(texts["plugins/doc_fragments/cckm.py"], "cckm.py", "exec"), fragments)
+    fragment = fragments["ModuleDocFragment"]
+    assert "fakecloud" in yaml.safe_load(fragment.CLOUD)["options"]["cloud"]["choices"]
+    assert "fake_rings" in yaml.safe_load(fragment.FILTERS)["options"]
+    assert "C(FakeCloud) for V(fakecloud)" in str(yaml.safe_load(fragment.SCHEDULER_CLOUD)["options"]["cloud"])
+    tree = ast.parse(texts["extensions/eda/plugins/event_source/sync_jobs.py"])
+    (doc,) = [n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DOCUMENTATION"]
+    assert "fake_rings" in yaml.safe_load(doc)["options"]
+    import json
+
+    survey = {q["variable"]: q for q in json.loads(texts["docs/awx/survey_spec.json"])["spec"]}
+    assert "fakecloud" in survey["wait_for_sync_cloud"]["choices"]
+
+
+def test_a_place_whose_markers_are_broken_is_named(monkeypatch):
+    from tools import cloud_places
+
+    text = "a\n# BEGIN derived: galaxy-tags\n  - aws\n"
+    with pytest.raises(cloud_places.PlaceError, match="galaxy.yml:2: BEGIN derived: galaxy-tags has no matching END"):
+        cloud_places.rewrite("galaxy.yml", text)
+    with pytest.raises(cloud_places.PlaceError, match="galaxy.yml has no marked place galaxy-tags"):
+        cloud_places.rewrite("galaxy.yml", "tags: []\n")
 
 
 def test_a_new_cloud_row_yields_a_documented_module_whose_options_follow_its_argspec(monkeypatch):

@@ -25,6 +25,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
         ("failed", False, {"a": "Error synchronizing"}, "failed"),
         ("error", False, {}, "failed"),
         ("paused", False, {}, "unknown"),
+        ("Running", False, {}, "in_progress"),  # the spellings a scheduler run may use count for jobs too
+        ("success", True, {}, "cancelled"),
         (None, False, {}, "unknown"),
     ],
 )

@@ -1,0 +1,284 @@
+"""The places outside Python that name every cloud, written from the table of clouds.
+
+A place is a block of lines between two marker lines in a file::
+
+    # BEGIN derived: <key> (tools/derive.py writes the lines below from CLOUDS; do not edit them)
+    ...
+    # END derived: <key>
+
+(``<!-- ... -->`` or any comment syntax: only ``BEGIN derived: <key>`` and ``END derived: <key>`` are
+looked for). Two places cannot carry a comment: README's module row (the table would break) and the
+AWX survey (JSON); ``rewrite`` finds those by their content. Each template returns whole lines, with
+the indentation of the file they go in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from typing import Callable, Dict, List, Tuple
+
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MARKER = re.compile(r"(BEGIN|END) derived: ([a-z0-9-]+)")
+
+
+def _names() -> List[str]:
+    return sorted(CLOUDS)
+
+
+def _filter_clouds() -> List[Tuple[str, str]]:
+    """(filter option, cloud name) for every cloud with a scope filter, by option name."""
+    return sorted((c.filter_option, c.name) for c in CLOUDS.values() if c.filter_option)
+
+
+def _wrapped(indent: str, text: str, width: int = 116) -> List[str]:
+    """One YAML list item, folded: the continuation lines sit under the item's text."""
+    return textwrap.wrap(text, width, initial_indent=indent + "- ", subsequent_indent=indent + "  ")
+
+
+def _target_plural(name: str) -> str:
+    from tools.info_modules import WORDS
+
+    return WORDS[name].target_noun + "s"
+
+
+def _scope_sentence() -> str:
+    defaults = {c.default_scope for c in CLOUDS.values()}
+    if len(defaults) == 1:
+        text = "V(%s) (the default) for every cloud" % defaults.pop()
+    else:
+        text = "the default is " + ", ".join("V(%s) for V(%s)" % (c.default_scope, c.name) for c in CLOUDS.values())
+    others = []
+    for cloud in CLOUDS.values():
+        extra = [scope for scope in cloud.scopes if scope != cloud.default_scope]
+        if extra:
+            others.append("%s for V(%s)" % (" and ".join("V(%s)" % scope for scope in extra), cloud.name))
+    if others:
+        text += "; also " + (", ".join(others[:-1]) + ", and " + others[-1] if len(others) > 1 else others[0])
+    return text + "."
+
+
+def doc_fragments() -> List[str]:
+    """The doc fragments whose options name clouds (plugins/doc_fragments/cckm.py)."""
+    lines = [
+        "    # The cloud option: its choices (each module says what the cloud is for).",
+        '    CLOUD = r"""',
+        "options:",
+        "  cloud:",
+        "    type: str",
+        "    choices: [%s]" % ", ".join(_names()),
+        '"""',
+        "",
+        "    # The scope option of sync_job and sync_job_wait.",
+        '    SCOPE = r"""',
+        "options:",
+        "  scope:",
+        "    description:",
+        "      - Family of jobs within the cloud, as in the cloud's info module.",
+        *_wrapped("      ", _scope_sentence()),
+        "    type: str",
+        '"""',
+        "",
+        "    # The scope filters of sync_job_wait: one option per cloud that has one.",
+        '    FILTERS = r"""',
+        "options:",
+    ]
+    for option, name in _filter_clouds():
+        lines += [
+            "  %s:" % option,
+            "    description: For O(cloud=%s), watch the jobs of these %s." % (name, _target_plural(name)),
+            "    type: list",
+            "    elements: str",
+        ]
+    lines += [
+        '"""',
+        "",
+        "    # The cloud option of sync_schedule, with the scheduler's name for each cloud.",
+        '    SCHEDULER_CLOUD = r"""',
+        "options:",
+        "  cloud:",
+        "    description:",
+        "      - Cloud to synchronize; required with O(state=present).",
+        *_wrapped(
+            "      ",
+            "Sent as CM's scheduler cloud name, "
+            + ", ".join("C(%s) for V(%s)" % (c.schedule_cloud, c.name) for c in CLOUDS.values())
+            + ".",
+        ),
+        "    type: str",
+        "    choices: [%s]" % ", ".join(_names()),
+        '"""',
+    ]
+    return lines
+
+
+def action_group() -> List[str]:
+    return ["    - %s_sync_job_info" % name for name in CLOUDS]
+
+
+def galaxy_tags() -> List[str]:
+    return ["  - %s" % name for name in _names()]
+
+
+def role_cloud_choices() -> List[str]:
+    return ["        choices: [%s]" % ", ".join(_names())]
+
+
+def role_filter_keys() -> List[str]:
+    return _wrapped("          ", "Keys are %s." % ", ".join("C(%s)" % option for option in FILTER_OPTIONS))
+
+
+def _start_only_targets() -> List[Tuple[str, str]]:
+    """(option, cloud title) of what a start takes besides the scope filters: regions, luna's partitions."""
+    out = []
+    for option in TARGET_OPTIONS:
+        if option in FILTER_OPTIONS:
+            continue
+        owners = [c.title for c in CLOUDS.values() if c.target_option == option or (option == "regions" and c.regions)]
+        out.append((option, " and ".join(owners)))
+    return out
+
+
+def role_start_targets_doc() -> List[str]:
+    extra = " and ".join("C(%s) (%s)" % pair for pair in _start_only_targets())
+    return _wrapped("          ", "The filters then name the targets to synchronize, and may also hold %s." % extra)
+
+
+def role_start_targets() -> List[str]:
+    return [
+        '        %s: "{{ wait_for_sync__filters.filters.%s | default(omit) }}"' % (option, option) for option in TARGET_OPTIONS
+    ]
+
+
+def role_wait_filters() -> List[str]:
+    return ['        %s: "{{ wait_for_sync__watch.%s | default(omit) }}"' % (option, option) for option in FILTER_OPTIONS]
+
+
+def event_source_cloud() -> List[str]:
+    return ["    description: A cloud (%s), a list of them, or all." % ", ".join(_names())]
+
+
+def event_source_filters() -> List[str]:
+    lines = []
+    for option, name in _filter_clouds():
+        lines += [
+            "  %s:" % option,
+            "    description: For O(cloud=%s) alone, watch only the jobs of these %s." % (name, _target_plural(name)),
+            "    type: list",
+        ]
+    return lines
+
+
+TEMPLATES: Dict[str, Callable[[], List[str]]] = {
+    "doc-fragments": doc_fragments,
+    "action-group": action_group,
+    "galaxy-tags": galaxy_tags,
+    "role-cloud-choices": role_cloud_choices,
+    "role-filter-keys": role_filter_keys,
+    "role-start-targets-doc": role_start_targets_doc,
+    "role-start-targets": role_start_targets,
+    "role-wait-filters": role_wait_filters,
+    "event-source-cloud": event_source_cloud,
+    "event-source-filters": event_source_filters,
+}
+
+FILES: Dict[str, Tuple[str, ...]] = {
+    "plugins/doc_fragments/cckm.py": ("doc-fragments",),
+    "meta/runtime.yml": ("action-group",),
+    "galaxy.yml": ("galaxy-tags",),
+    "roles/wait_for_sync/meta/argument_specs.yml": ("role-cloud-choices", "role-filter-keys", "role-start-targets-doc"),
+    "roles/wait_for_sync/tasks/main.yml": ("role-start-targets", "role-wait-filters"),
+    "extensions/eda/plugins/event_source/sync_jobs.py": ("event-source-cloud", "event-source-filters"),
+    "README.md": (),
+    "docs/awx/survey_spec.json": (),
+}
+"""Every file with a place that names the clouds, and the marked places it must hold."""
+
+
+class PlaceError(ValueError):
+    """A file lacks a marked place it should hold, or its markers do not pair."""
+
+
+def _marked(path: str, text: str) -> str:
+    out: List[str] = []
+    lines = text.splitlines(keepends=True)
+    found = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        out.append(line)
+        match = MARKER.search(line)
+        index += 1
+        if not match:
+            continue
+        kind, key = match.groups()
+        if kind == "END" or key not in TEMPLATES:
+            raise PlaceError("%s:%d: %s without its BEGIN, or an unknown place %r" % (path, index, kind, key))
+        end = next((i for i in range(index, len(lines)) if MARKER.search(lines[i])), None)
+        if end is None or MARKER.search(lines[end]).groups() != ("END", key):
+            raise PlaceError("%s:%d: BEGIN derived: %s has no matching END" % (path, index, key))
+        out.extend(line + "\n" for line in TEMPLATES[key]())
+        out.append(lines[end])
+        found.append(key)
+        index = end + 1
+    missing = sorted(set(FILES[path]) - set(found))
+    if missing:
+        raise PlaceError("%s has no marked place %s" % (path, ", ".join(missing)))
+    return "".join(out)
+
+
+def _readme(text: str) -> str:
+    def row(match: re.Match[str]) -> str:
+        names = list(CLOUDS)
+        cells = ["`ciphertrust.cckm.%s_sync_job_info`" % names[0]]
+        cells += ["`%s_…`" % name for name in names[1:-1]]
+        cells += ["`%s_sync_job_info`" % names[-1]] if len(names) > 1 else []
+        return "| " + ", ".join(cells) + " |" + match.group(1)
+
+    new, count = re.subn(r"^\| `ciphertrust\.cckm\.[a-z0-9]+_sync_job_info`[^|]* \|(.*)$", row, text, flags=re.M)
+    if count != 1:
+        raise PlaceError("README.md: expected one module-table row of the info modules, found %d" % count)
+    return new
+
+
+def _survey(text: str) -> str:
+    spec = json.loads(text)
+    (question,) = [q for q in spec["spec"] if q["variable"] == "wait_for_sync_cloud"]
+    question["choices"] = _names()
+    return json.dumps(spec, indent=2) + "\n"
+
+
+def rewrite(path: str, text: str) -> str:
+    """``text`` (the file at ``path``, relative to the root) with every place written from CLOUDS."""
+    if path == "README.md":
+        return _readme(text)
+    if path == "docs/awx/survey_spec.json":
+        return _survey(text)
+    return _marked(path, text)
+
+
+def differing(root: str = ROOT) -> List[str]:
+    """Relative paths whose places differ from what CLOUDS makes."""
+    out = []
+    for path in FILES:
+        with open(os.path.join(root, path), encoding="utf-8") as handle:
+            text = handle.read()
+        if rewrite(path, text) != text:
+            out.append(path)
+    return out
+
+
+def write(root: str = ROOT) -> List[str]:
+    """Rewrite every differing file under ``root``; returns the paths written."""
+    written = differing(root)
+    for path in written:
+        full = os.path.join(root, path)
+        with open(full, encoding="utf-8") as handle:
+            text = handle.read()
+        with open(full, "w", encoding="utf-8") as handle:
+            handle.write(rewrite(path, text))
+    return written
