@@ -96,6 +96,15 @@ options:
     choices: [aws, azure, google, luna, oci, sap, sfdc]
 """
 
+    # The clouds option of sync_status: several clouds at once.
+    CLOUDS = r"""
+options:
+  clouds:
+    type: list
+    elements: str
+    choices: [aws, azure, google, luna, oci, sap, sfdc]
+"""
+
     # The scope option of sync_job and sync_job_wait.
     SCOPE = r"""
 options:

@@ -18,6 +18,8 @@ class Scope(NamedTuple):
     """Path under ``/api`` that lists (GET), starts (POST) and holds jobs (``<path>/<id>``)."""
     start_targets: str
     """Field of the start body (``POST <path>``) that lists the targets, e.g. ``organization_ids`` for sfdc."""
+    targets: str = ""
+    """Path under ``/api`` that lists what the scope synchronizes (KMS accounts, vaults, ...), for sync_status."""
     backup: bool = False
     """Whether a start takes ``take_cloud_key_backup`` (Azure keys)."""
 
@@ -54,14 +56,18 @@ class Cloud(NamedTuple):
 
 
 _BASE = "/v1/cckm"
+_AZURE_VAULTS = _BASE + "/azure/vaults"
+_SFDC_ORGS = _BASE + "/sfdc/organizations"
 
 CLOUDS: Dict[str, Cloud] = {
     "aws": Cloud(
         name="aws",
         title="AWS KMS",
         scopes={
-            "keys": Scope(_BASE + "/aws/synchronization-jobs", "kms"),
-            "custom_key_stores": Scope(_BASE + "/aws/custom-key-stores/synchronization-jobs", "kms"),
+            "keys": Scope(_BASE + "/aws/synchronization-jobs", "kms", _BASE + "/aws/kms"),
+            "custom_key_stores": Scope(
+                _BASE + "/aws/custom-key-stores/synchronization-jobs", "kms", _BASE + "/aws/custom-key-stores"
+            ),
         },
         default_scope="keys",
         filter_option="kms",
@@ -75,9 +81,9 @@ CLOUDS: Dict[str, Cloud] = {
         name="azure",
         title="Azure Key Vault",
         scopes={
-            "keys": Scope(_BASE + "/azure/synchronization-jobs", "key_vaults", backup=True),
-            "certificates": Scope(_BASE + "/azure/certificates/synchronization-jobs", "key_vaults"),
-            "secrets": Scope(_BASE + "/azure/secrets/synchronization-jobs", "key_vaults"),
+            "keys": Scope(_BASE + "/azure/synchronization-jobs", "key_vaults", _AZURE_VAULTS, backup=True),
+            "certificates": Scope(_BASE + "/azure/certificates/synchronization-jobs", "key_vaults", _AZURE_VAULTS),
+            "secrets": Scope(_BASE + "/azure/secrets/synchronization-jobs", "key_vaults", _AZURE_VAULTS),
         },
         default_scope="keys",
         filter_option="key_vaults",
@@ -89,7 +95,7 @@ CLOUDS: Dict[str, Cloud] = {
     "google": Cloud(
         name="google",
         title="Google Cloud KMS",
-        scopes={"keys": Scope(_BASE + "/google/synchronization-jobs", "key_rings")},
+        scopes={"keys": Scope(_BASE + "/google/synchronization-jobs", "key_rings", _BASE + "/google/key-rings")},
         default_scope="keys",
         filter_option="key_rings",
         target_option="key_rings",
@@ -100,7 +106,7 @@ CLOUDS: Dict[str, Cloud] = {
     "oci": Cloud(
         name="oci",
         title="Oracle Cloud Infrastructure Vault",
-        scopes={"keys": Scope(_BASE + "/oci/synchronization-jobs", "vaults")},
+        scopes={"keys": Scope(_BASE + "/oci/synchronization-jobs", "vaults", _BASE + "/oci/vaults")},
         default_scope="keys",
         filter_option="vaults",
         target_option="vaults",
@@ -111,7 +117,7 @@ CLOUDS: Dict[str, Cloud] = {
     "sap": Cloud(
         name="sap",
         title="SAP Data Custodian",
-        scopes={"keys": Scope(_BASE + "/sap/synchronization-jobs", "groups")},
+        scopes={"keys": Scope(_BASE + "/sap/synchronization-jobs", "groups", _BASE + "/sap/groups")},
         default_scope="keys",
         filter_option="groups",
         target_option="groups",
@@ -123,8 +129,10 @@ CLOUDS: Dict[str, Cloud] = {
         name="sfdc",
         title="Salesforce",
         scopes={
-            "keys": Scope(_BASE + "/sfdc/keys/synchronization-jobs", "organization_ids"),
-            "certificates": Scope(_BASE + "/sfdc/certificates/synchronization-jobs", "organization_ids"),  # unconfirmed
+            "keys": Scope(_BASE + "/sfdc/keys/synchronization-jobs", "organization_ids", _SFDC_ORGS),
+            "certificates": Scope(
+                _BASE + "/sfdc/certificates/synchronization-jobs", "organization_ids", _SFDC_ORGS
+            ),  # unconfirmed
         },
         default_scope="keys",
         filter_option="organizations",
@@ -136,7 +144,9 @@ CLOUDS: Dict[str, Cloud] = {
     "luna": Cloud(
         name="luna",
         title="Luna HSM",
-        scopes={"keys": Scope(_BASE + "/hsm/luna/synchronize", "partitions")},  # targets unconfirmed
+        scopes={
+            "keys": Scope(_BASE + "/hsm/luna/synchronize", "partitions", _BASE + "/hsm/luna/partitions")
+        },  # targets unconfirmed
         default_scope="keys",
         filter_option=None,
         target_option="partitions",

@@ -58,3 +58,23 @@ def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
     if hours:
         return "%d h %d min" % (hours, minutes)
     return "%d min" % minutes if minutes else "%d s" % seconds
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.I)
+
+
+def parse_duration(text: Any) -> Optional[int]:
+    """Seconds in ``24h``, ``90m``, ``7d``, ``1d12h``, ``45s`` or a plain number of seconds; None if it is none of them."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text if text > 0 else None
+    value = str(text or "").strip()
+    if value.isdigit():
+        return int(value) or None
+    match = _DURATION.match(value)
+    if not value or not match or not any(match.groups()):
+        return None
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    total = days * 86400 + hours * 3600 + minutes * 60 + seconds
+    return total or None

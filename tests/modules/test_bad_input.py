@@ -19,6 +19,7 @@ import pytest
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedule_module import schedule_argspec, schedule_info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._status_module import status_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job_module import sync_job_argspec
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
 from tests.integration.helpers import ROOT
@@ -30,6 +31,7 @@ WRONG_TYPE = {
     "str": {"not": "text"},
     "path": ["not", "a", "path"],
     "list": {"not": "a list"},
+    "raw": {"not": "a duration"},
 }
 
 Case = Tuple[str, Dict[str, Any], str]  # (what, module args, option the message must name)
@@ -182,11 +184,25 @@ def schedule_info_cases() -> List[Case]:
     return cases
 
 
+def status_cases() -> List[Case]:
+    cases = generated_cases(status_argspec(), {})
+    cases += [
+        ("max_age with an unknown unit", {"max_age": "24x"}, "max_age"),
+        ("max_age of 0", {"max_age": 0}, "max_age"),
+        ("negative max_age", {"max_age": "-1h"}, "max_age"),
+        ("max_age of true", {"max_age": True}, "max_age"),
+        ("a scope no cloud has", {"scopes": ["kays"]}, "scopes"),
+        ("a scope the chosen cloud lacks", {"clouds": ["google"], "scopes": ["secrets"]}, "scopes"),
+    ]
+    return cases
+
+
 MODULES = {"%s_sync_job_info" % name: info_cases(name) for name in sorted(CLOUDS)}
 MODULES["sync_job_wait"] = wait_cases()
 MODULES["sync_job"] = sync_job_cases()
 MODULES["sync_schedule"] = schedule_cases()
 MODULES["sync_schedule_info"] = schedule_info_cases()
+MODULES["sync_status"] = status_cases()
 
 
 def names_option(message: str, option: str) -> bool:

@@ -29,6 +29,8 @@ class Family(NamedTuple):
     """Field of ``cckm_synchronization_params`` that lists the targets (oci: ``oci_vaults``)."""
     sample_targets: Tuple[str, ...]
     """Targets the demo seed gives its jobs."""
+    targets_path: str = ""
+    """Where CM lists what the family synchronizes (KMS accounts, vaults, ...): DESIGN.md's fleet table."""
 
     @property
     def key(self) -> str:
@@ -58,7 +60,25 @@ _ROWS = [
     ("luna", "keys", "/api/v1/cckm/hsm/luna/synchronize", None, "partitions", "partitions", "luna", "hsm-luna", "partitions", ()),
 ]
 
-FAMILIES: Dict[Tuple[str, str], Family] = {(row[0], row[1]): Family(*row) for row in _ROWS}
+_TARGET_LISTINGS = {
+    ("aws", "keys"): "/api/v1/cckm/aws/kms",
+    ("aws", "custom_key_stores"): "/api/v1/cckm/aws/custom-key-stores",
+    ("azure", "keys"): "/api/v1/cckm/azure/vaults",
+    ("azure", "certificates"): "/api/v1/cckm/azure/vaults",
+    ("azure", "secrets"): "/api/v1/cckm/azure/vaults",
+    ("google", "keys"): "/api/v1/cckm/google/key-rings",
+    ("oci", "keys"): "/api/v1/cckm/oci/vaults",
+    ("sap", "keys"): "/api/v1/cckm/sap/groups",
+    ("sfdc", "keys"): "/api/v1/cckm/sfdc/organizations",
+    ("sfdc", "certificates"): "/api/v1/cckm/sfdc/organizations",
+    ("luna", "keys"): "/api/v1/cckm/hsm/luna/partitions",
+}
+
+FAMILIES: Dict[Tuple[str, str], Family] = {
+    (row[0], row[1]): Family(*row, targets_path=_TARGET_LISTINGS[(row[0], row[1])]) for row in _ROWS
+}
+
+TARGET_LISTINGS: Tuple[str, ...] = tuple(sorted(set(_TARGET_LISTINGS.values())))
 
 SCHEDULER_CLOUDS: Dict[str, Tuple[str, str]] = {
     family.scheduler_cloud: (family.cloud, family.scheduler_field) for family in FAMILIES.values()

@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 import trustme
 
 from tests.simulator.clock import SimClock
-from tests.simulator.families import FAMILIES, Family
+from tests.simulator.families import FAMILIES, TARGET_LISTINGS, Family
 from tests.simulator.faults import Fault
 from tests.simulator.scheduler import CONFIGS, RUNS, Scheduler
-from tests.simulator.store import JobStore, SimJob
+from tests.simulator.store import JobStore, SimJob, iso
 
 LOGIN_PATH = "/api/v1/auth/tokens"
 DEFAULT_PAGE = 10
@@ -107,6 +107,10 @@ class Simulator:
         self.page_hook = None  # callable(path, skip) run before each listing page (tests move data between pages)
         self.starting = Starting()
         self.start_bodies: List[Dict[str, Any]] = []  # every start request's path and body, in order
+        self.targets: Dict[str, List[Dict[str, Any]]] = {path: [] for path in TARGET_LISTINGS}
+        """Listing path -> the resources CM lists there (KMS accounts, vaults, ...), oldest first."""
+        self.forbidden_listings: set = set()
+        """Target listing paths answered 403 (a user whose role may not read them)."""
         self.scheduler = Scheduler(start_job=self._scheduled_job, running_job=self._running_job, clock=self.clock)
         self._tmp = tempfile.TemporaryDirectory(prefix="cm-sim-", dir=workdir)
         self.ca = trustme.CA()
@@ -213,6 +217,8 @@ class Simulator:
             self.status_filter = "exact"
             self.starting = Starting()
             self.start_bodies.clear()
+            self.targets = {path: [] for path in TARGET_LISTINGS}
+            self.forbidden_listings = set()
         self.scheduler.clear()
         self.clock.reset()
 
@@ -238,6 +244,25 @@ class Simulator:
         """``count`` jobs at once (one sort instead of one per job: 10,000 jobs in a blink)."""
         family = FAMILIES[(cloud, scope)]
         return self.store.add_many([self._new_job(family, **kwargs) for _job in range(count)])
+
+    def add_target(self, cloud: str, name: str, scope: str = "keys", **fields: Any) -> Dict[str, Any]:
+        """A resource in the cloud's target listing, with the fields the vendor's Terraform provider reads.
+
+        Every resource has ``id``, ``name``, ``createdAt`` and ``updatedAt``; AWS KMS accounts also
+        ``account_id``, ``regions`` and ``status`` (``active`` or ``archived``); Azure vaults a
+        ``subscription_id`` and ``azure_vault_id``. ``fields`` add to or replace them.
+        """
+        family = FAMILIES[(cloud, scope)]
+        now = iso(self.clock())
+        resource: Dict[str, Any] = {"id": str(uuid.uuid4()), "name": name, "createdAt": now, "updatedAt": now}
+        if family.targets_path.endswith("/aws/kms"):
+            resource.update(account_id="123456789012", regions=["us-east-1", "us-west-2"], status="active")
+        if cloud == "azure":
+            resource.update(subscription_id="12e533dd-b5c2-4e58-a264-0cd812dc5a34", azure_vault_id="/vaults/" + name)
+        resource.update(fields)
+        with self.lock:
+            self.targets[family.targets_path].append(resource)
+        return resource
 
     def started_job(self, family: Family, targets: List[str], fields: Optional[Dict[str, Any]] = None) -> SimJob:
         """The job a start or a scheduled run begins, running as ``starting`` says."""
@@ -516,6 +541,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self._apply_fault(kind, act=lambda: self._answer_scheduler(method, path, scheduled, query)):
                 return
             return self._answer_scheduler(method, path, scheduled, query)
+        if path in TARGET_LISTINGS and method == "GET":
+            if self._apply_fault("list", act=lambda: self._list_targets(path, query)):
+                return
+            return self._list_targets(path, query)
         route = _route(path)
         target = route[2] if route else None
         request_kind = "list" if method == "GET" and target == "list" else "get" if method == "GET" and route else "other"
@@ -631,6 +660,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": ordered[skip : skip + limit]})
         page = [job.render(now) for job in jobs[skip : skip + limit]]
         self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": page})
+
+    def _list_targets(self, path: str, query: Dict[str, List[str]]) -> None:
+        if not self._authorized():
+            return None
+        self.sim.count("list_targets", "list_targets:" + path)
+        if path in self.sim.forbidden_listings:
+            return self._send(403, _error_body(11, "NCERRForbidden", "User is not authorized to perform this operation"))
+        with self.sim.lock:
+            resources = list(reversed(self.sim.targets[path]))  # newest first, as CM lists
+        return self._paged(resources, query)
 
     def _get(self, family: Family, job_id: str, _query: Any) -> None:
         self.sim.count("get", "get:" + family.key)

@@ -35,6 +35,7 @@ class SimJob:
         starts_when_seen: bool = False,
         fields: Optional[Dict[str, Any]] = None,
         target_key: Optional[str] = None,
+        vanish_after_reads: Optional[int] = None,
     ) -> None:
         if outcome not in OUTCOMES:
             raise ValueError("outcome must be one of %s" % (OUTCOMES,))
@@ -61,6 +62,9 @@ class SimJob:
         self.polls = polls
         self.reads = 0
         self.finished_at: Optional[float] = None
+        # A job deleted by someone else mid-wait, driven by its readers: gone once read this many times.
+        self.vanish_after_reads = vanish_after_reads
+        self.renders = 0
 
     @property
     def ends_at(self) -> float:
@@ -97,7 +101,12 @@ class SimJob:
         if not self.finished(now):
             self.finished_at = now
 
+    @property
+    def vanished(self) -> bool:
+        return self.vanish_after_reads is not None and self.renders >= self.vanish_after_reads
+
     def render(self, now: float) -> Dict[str, Any]:
+        self.renders += 1
         if self.starts_when_seen and self.seen_at is None:
             self.seen_at = now
         if self.polls is not None and self.finished_at is None:
@@ -183,7 +192,7 @@ class JobStore:
     def get(self, path: str, job_id: str) -> Optional[SimJob]:
         with self.lock:
             job = self.by_id.get(job_id)
-        return job if job and job.path == path else None
+        return job if job and job.path == path and not job.vanished else None
 
     def query(self, path: str, query: Dict[str, List[str]], now: float, lenient_status: bool = False) -> List[SimJob]:
         """Jobs of ``path`` matching the query keys, newest first.
@@ -196,7 +205,7 @@ class JobStore:
         if lenient_status:
             statuses = {_canonical(status) for status in statuses}
         with self.lock:
-            jobs = list(self.by_path.get(path, []))
+            jobs = [job for job in self.by_path.get(path, []) if not job.vanished]
         if not ids and not statuses and not any(job.filter_key in query for job in jobs[:1]):
             return jobs
         out = []

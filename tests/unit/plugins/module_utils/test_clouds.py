@@ -20,6 +20,11 @@ def test_every_design_family_is_in_the_table_with_the_same_path_and_filter():
     assert table == design
 
 
+def test_every_scope_lists_its_targets_where_the_simulator_serves_them():
+    table = {(c.name, s): "/api" + scope.targets for c in CLOUDS.values() for s, scope in c.scopes.items()}
+    assert table == {key: family.targets_path for key, family in FAMILIES.items()}
+
+
 def test_the_start_field_and_a_jobs_target_field_agree_with_the_simulator():
     for (cloud, scope), family in FAMILIES.items():
         assert CLOUDS[cloud].scope(scope).start_targets == family.start_field, (cloud, scope)
@@ -132,6 +137,11 @@ CLOUD_MODULES = ["sync_job", "sync_job_wait", "sync_schedule", "sync_schedule_in
 def test_every_module_taking_a_cloud_documents_every_cloud_from_a_fragment(module):
     assert _documented_options(module)["cloud"]["choices"] == sorted(CLOUDS)
     assert "choices" not in _module_doc(module)["options"].get("cloud", {}), "%s lists the clouds itself" % module
+
+
+def test_sync_status_offers_every_cloud_from_a_fragment():
+    assert _documented_options("sync_status")["clouds"]["choices"] == sorted(CLOUDS)
+    assert "choices" not in _module_doc("sync_status")["options"]["clouds"]
 
 
 def test_the_wait_documents_every_scope_filter_and_both_waits_every_timing_option():
@@ -260,6 +270,7 @@ def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
     fragment = fragments["ModuleDocFragment"]
     assert "fakecloud" in yaml.safe_load(fragment.CLOUD)["options"]["cloud"]["choices"]
     assert "fake_rings" in yaml.safe_load(fragment.FILTERS)["options"]
+    assert "fakecloud" in yaml.safe_load(fragment.CLOUDS)["options"]["clouds"]["choices"]
     assert "C(FakeCloud) for V(fakecloud)" in str(yaml.safe_load(fragment.SCHEDULER_CLOUD)["options"]["cloud"])
     tree = ast.parse(texts["extensions/eda/plugins/event_source/sync_jobs.py"])
     (doc,) = [n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DOCUMENTATION"]
