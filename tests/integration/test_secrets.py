@@ -79,6 +79,18 @@ EVERYTHING = """
         run_at: "0 2 * * *"
       ignore_errors: true
 
+    - name: fleet status that fails on its verdicts
+      ciphertrust.cckm.sync_status:
+        fail_when: [never]
+      ignore_errors: true
+
+    - name: fleet report
+      ansible.builtin.include_role:
+        name: ciphertrust.cckm.sync_report
+      vars:
+        sync_report_dir: "{{ playbook_dir }}/report"
+        sync_report_clouds: [aws, azure]
+
     - name: wrong password
       ciphertrust.cckm.google_sync_job_info:
         password: "%(wrong)s"
@@ -122,8 +134,8 @@ INFO_TASK = "".join(
 )
 
 # Module runs in EVERYTHING that log in with the password: an info call per cloud, 2 waits, 2 sync_job, 3 schedule
-# tasks, 2 roles.
-PASSWORD_RUNS = len(CLOUDS) + 9
+# tasks, sync_status, 3 roles.
+PASSWORD_RUNS = len(CLOUDS) + 11
 
 
 def prepare(sim, folder):

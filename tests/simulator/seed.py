@@ -45,3 +45,40 @@ def seed_many(sim, cloud: str, count: int, scope: str = "keys") -> None:
     now = time.time()
     for index in range(count):
         sim.add_job(cloud, scope, outcome="completed", created=now - index - 1, filter_values=["bulk"])
+
+
+FLEET_VERDICTS = ("ok", "failing", "stale", "never", "running")
+
+
+def fleet_target(family, verdict: str) -> str:
+    """The seeded target of ``family``'s listing that ``seed_fleet`` gives ``verdict`` (aws-kms-ok, azure-vaults-never)."""
+    return "%s-%s-%s" % (family.cloud, family.targets_path.rsplit("/", 1)[-1], verdict)
+
+
+def seed_fleet(sim, now: float = None) -> None:
+    """Targets in every listing and jobs in every scope that give each of them one verdict per scope.
+
+    Per scope: ``...-ok`` and ``...-failing`` share one partial job ten minutes old whose
+    ``detailed_status`` reports an error for the failing one only; ``...-stale`` and ``...-running``
+    last succeeded three days ago, and a job of ``...-running`` runs now; ``...-never`` has no job.
+    """
+    now = sim.clock() if now is None else now
+    listed = set()
+    for family in FAMILIES.values():
+        if family.targets_path not in listed:
+            listed.add(family.targets_path)
+            for verdict in FLEET_VERDICTS:
+                sim.add_target(family.cloud, fleet_target(family, verdict), scope=family.scope)
+        name = {verdict: fleet_target(family, verdict) for verdict in FLEET_VERDICTS}
+        job = dict(target_key=family.job_key)
+        sim.add_job(family.cloud, family.scope, filter_values=[name["stale"], name["running"]], created=now - 3 * 86400, **job)
+        sim.add_job(
+            family.cloud,
+            family.scope,
+            filter_values=[name["failing"], name["ok"]],
+            targets=[name["failing"], name["ok"]],
+            outcome="partial",
+            created=now - 600,
+            **job,
+        )
+        sim.add_job(family.cloud, family.scope, filter_values=[name["running"]], created=now - 30, duration=3600, **job)

@@ -1,0 +1,82 @@
+"""sync_status through ansible-playbook against the simulator: every verdict on every cloud and scope, the
+fail_when gate, a forbidden target listing, check mode, jobs of everything, more than one page of targets."""
+
+from __future__ import annotations
+
+from tests.integration.helpers import playbook, task
+from tests.simulator.families import FAMILIES
+from tests.simulator.seed import FLEET_VERDICTS, fleet_target, seed_fleet
+
+STATUS = "ciphertrust.cckm.sync_status"
+
+
+def verdicts(result):
+    return {(t["cloud"], t["scope"], t["target"]): t["verdict"] for t in result["targets"]}
+
+
+def test_every_verdict_on_every_cloud_and_scope_and_check_mode_gives_the_same(sim, ansible):
+    seed_fleet(sim)
+    run = ansible.playbook(playbook(task("fleet", STATUS), task("fleet in check mode", STATUS, check_mode=True)))
+    assert run.rc == 0, run.output[-3000:]
+    result = run.result("fleet")
+    expected = {
+        (family.cloud, family.scope, fleet_target(family, verdict)): verdict
+        for family in FAMILIES.values()
+        for verdict in FLEET_VERDICTS
+    }
+    assert verdicts(result) == expected
+    assert result["counts"] == {verdict: len(FAMILIES) for verdict in ("ok", "running", "failing", "stale", "never")}
+    assert result["in_sync"] is False and result["changed"] is False and result["max_age"] == 86400
+    failing = [t for t in result["targets"] if t["verdict"] == "failing"]
+    assert all(t["last_job"]["state"] == "partial" and t["last_job"]["outcome"] == "failed" for t in failing)
+    assert all(t["last_job"]["errors"][0]["target"] == t["target"] for t in failing)
+    ok = [t for t in result["targets"] if t["verdict"] == "ok"]
+    assert all(t["last_job"]["errors"] == [] and 590 <= t["age"] <= 900 for t in ok)
+    running = [t for t in result["targets"] if t["verdict"] == "running"]
+    assert all(t["running_job"]["state"] == "in_progress" and t["age"] > 86400 for t in running)
+    assert {(s["cloud"], s["scope"]) for s in result["scopes"]} == set(FAMILIES)
+    assert all(s["targets_from"] == "discovered" and s["jobs_in_window"] == 2 for s in result["scopes"])
+    checked = run.result("fleet in check mode")
+    assert verdicts(checked) == expected and checked["changed"] is False
+
+
+def test_fail_when_fails_after_reporting_naming_each_offender_and_a_forbidden_listing_warns(sim, ansible):
+    seed_fleet(sim)
+    sim.forbidden_listings.add("/api/v1/cckm/oci/vaults")
+    run = ansible.playbook(
+        playbook(task("gate", STATUS, {"clouds": ["aws", "oci"], "max_age": "12h", "fail_when": ["failing", "never"]}))
+    )
+    assert run.rc == 2
+    result = run.result("gate")
+    message = result["msg"]
+    # aws: 2 scopes x 5 targets; oci: the 4 its jobs name
+    assert message.startswith("5 of 14 targets are failing or never: "), message
+    for name in ("aws-kms-failing", "aws-custom-key-stores-failing", "aws-kms-never", "aws-custom-key-stores-never"):
+        assert name in message, message
+    assert "oci keys oci-vaults-failing: failing" in message and "ok" not in message.replace("keys", "")
+    assert "aws keys aws-kms-failing: failing, last job " in message and "Error listing keys" in message
+    assert "aws keys aws-kms-never: never, no finished job" in message
+    # the result is all there, failed or not; oci's targets come from its jobs (its never target cannot show)
+    assert len(result["targets"]) == 14
+    oci = [t for t in result["targets"] if t["cloud"] == "oci"]
+    assert {t["target"] for t in oci} == {"oci-vaults-%s" % v for v in ("ok", "failing", "stale", "running")}
+    assert [s["targets_from"] for s in result["scopes"] if s["cloud"] == "oci"] == ["seen"]
+    warnings = " ".join(result["warnings"])
+    assert "GET /api/v1/cckm/oci/vaults answered HTTP 403" in warnings and "permission" in warnings
+
+
+def test_jobs_of_everything_cover_every_target_and_targets_span_pages(sim, ansible):
+    sim.max_limit = 10  # a CM capping every page at its default of 10
+    now = sim.clock()
+    for index in range(23):
+        sim.add_target("google", "ring-%02d" % index)
+    sim.add_target("luna", "partition-a")
+    sim.add_job("google", created=now - 3600, filter_values=[])  # synchronize_all: no key_rings list
+    sim.add_job("luna", created=now - 7200)
+    run = ansible.playbook(playbook(task("fleet", STATUS, {"clouds": ["google", "luna"], "max_age": "90m"})))
+    assert run.rc == 0, run.output[-3000:]
+    result = run.result("fleet")
+    assert result["counts"] == {"ok": 23, "running": 0, "failing": 0, "stale": 1, "never": 0}
+    assert verdicts(result)[("luna", "keys", "partition-a")] == "stale"
+    assert result["in_sync"] is False and result["max_age"] == 5400
+    assert sim.stats()["list_targets:/api/v1/cckm/google/key-rings"] == 3
