@@ -10,6 +10,7 @@ blocking HTTP calls run in a worker thread (``asyncio.to_thread``) so the event 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import os
 import tempfile
@@ -24,15 +25,20 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection impor
     connection_settings,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import forbidden_warning, read_targets, scope_status
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import look
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, PARTIAL, SUCCEEDED, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_duration, parse_time
 
-EVENT_KINDS = ("started", "finished")
+EVENT_KINDS = ("started", "finished", "stale", "fresh")
+JOB_EVENTS = ("started", "finished")
+TARGET_EVENTS = ("stale", "fresh")
+DEFAULT_MAX_AGE = 86400
 PAGE_SIZE = 50
 """Jobs read per listing request; most polls need only the first page."""
 UUID_NAMESPACE = uuid.UUID("8f6f1c2e-5d0b-4c59-9a57-7b1f3f9c2c11")
-SOURCE_ARGS = ("cloud", "scope", "interval", "events", "checkpoint") + FILTER_OPTIONS
+SOURCE_ARGS = ("cloud", "scope", "interval", "events", "checkpoint", "max_age") + FILTER_OPTIONS
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
@@ -57,6 +63,7 @@ class SourceConfig(NamedTuple):
     interval: float
     events: Tuple[str, ...]
     checkpoint: Optional[str]
+    max_age: int = DEFAULT_MAX_AGE
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfig:
@@ -79,6 +86,7 @@ class SourceConfig(NamedTuple):
             _interval(args.get("interval", 30)),
             _events(args.get("events")),
             _checkpoint(args.get("checkpoint")),
+            _max_age(args.get("max_age")),
         )
 
 
@@ -150,10 +158,19 @@ def _interval(value: Any) -> float:
 
 
 def _events(value: Any) -> Tuple[str, ...]:
-    kinds = list(EVENT_KINDS) if value is None else ([value] if isinstance(value, str) else list(value))
+    kinds = list(JOB_EVENTS) if value is None else ([value] if isinstance(value, str) else list(value))
     if not kinds or any(kind not in EVENT_KINDS for kind in kinds):
-        raise _error("events", "may list started and finished, got %r." % (value,))
+        raise _error("events", "may list started, finished, stale and fresh, got %r." % (value,))
     return tuple(kinds)
+
+
+def _max_age(value: Any) -> int:
+    if value is None:
+        return DEFAULT_MAX_AGE
+    seconds = parse_duration(value)
+    if seconds is None:
+        raise _error("max_age", "must be a duration such as 24h, 90m or 7d, or a number of seconds, got %r." % (value,))
+    return seconds
 
 
 def _checkpoint(value: Any) -> Optional[str]:
@@ -257,11 +274,74 @@ def poll_watch(client: Any, watch: Watch, seen: Dict[str, Any], fresh: bool) -> 
     return events
 
 
+def target_event(target: Dict[str, Any], state: str, previous: Optional[str]) -> Dict[str, Any]:
+    key = "%s:%s/%s/%s:%s" % (state, target["cloud"], target["scope"], target["target"], target.get("last_success_at"))
+    return {
+        "target": target,
+        "cloud": target["cloud"],
+        "scope": target["scope"],
+        "target_option": CLOUDS[target["cloud"]].target_option,  # sync_job's option that names it
+        "state": state,
+        "previous_state": previous,
+        "meta": {"uuid": str(uuid.uuid5(UUID_NAMESPACE, key))},
+    }
+
+
+def is_stale(target: Dict[str, Any], max_age: int) -> bool:
+    """No success within ``max_age``: the last one is older, or there never was one."""
+    return target.get("age") is None or target["age"] > max_age
+
+
+def staleness_due(seen: Dict[str, Any], max_age: int, now: datetime.datetime, succeeded: bool) -> bool:
+    """Whether the targets must be read again: never read, a fresh target's last success passes ``max_age``
+    now, or a job succeeded while a target is stale (it may be fresh again)."""
+    targets = seen.get("targets")
+    if targets is None:
+        return True
+    for target in targets.values():
+        if target["stale"]:
+            if succeeded:
+                return True
+            continue
+        last = parse_time(target.get("last_success_at"))
+        if last is None or (now - last).total_seconds() > max_age:
+            return True
+    return False
+
+
+def check_staleness(
+    client: Any, watch: Watch, seen: Dict[str, Any], max_age: int, now: datetime.datetime, warn: Any
+) -> List[Dict[str, Any]]:
+    """``stale`` for each target whose last success passed ``max_age`` since the last check, ``fresh`` for each
+    stale one that succeeded again; ``seen["targets"]`` (kept in the checkpoint) remembers which are stale."""
+    resources = read_targets(client, watch.cloud.scope(watch.scope).targets)
+    if isinstance(resources, CckmError):
+        warn(forbidden_warning(watch.cloud, watch.scope, resources))
+        resources = None
+    status = scope_status(client, watch.cloud, watch.scope, max_age, now, resources)
+    known: Dict[str, Any] = seen.setdefault("targets", {})
+    events = []
+    for target in status.targets:
+        if watch.filter_values and not any(value in (target["target"], target["target_id"]) for value in watch.filter_values):
+            continue
+        stale = is_stale(target, max_age)
+        before = known.get(target["target"])
+        if stale and not (before and before["stale"]):
+            events.append(target_event(target, "stale", "fresh" if before else None))
+        elif not stale and before and before["stale"]:
+            events.append(target_event(target, "fresh", "stale"))
+        known[target["target"]] = {"stale": stale, "last_success_at": target["last_success_at"]}
+    return events
+
+
 class SyncJobSource:
     """Polls every watch each ``interval`` seconds and puts the transitions on a queue."""
 
-    def __init__(self, config: SourceConfig, logger: Any, sleep: Any = asyncio.sleep, client: Any = None) -> None:
+    def __init__(
+        self, config: SourceConfig, logger: Any, sleep: Any = asyncio.sleep, client: Any = None, now: Any = None
+    ) -> None:
         self.config = config
+        self.now = now or (lambda: datetime.datetime.now(UTC))
         self.logger = logger
         self.sleep = sleep
         self.client = client or config.settings.client(on_retry=logger.info)
@@ -281,6 +361,16 @@ class SyncJobSource:
                         kind = "started" if event["state"] not in FINISHED_STATES else "finished"
                         if kind in self.config.events:
                             await queue.put(event)
+                    if set(TARGET_EVENTS) & set(self.config.events):
+                        now = self.now()
+                        succeeded = any(event["state"] in (SUCCEEDED, PARTIAL) for event in events)
+                        if staleness_due(seen, self.config.max_age, now, succeeded):
+                            changes = await asyncio.to_thread(
+                                check_staleness, self.client, watch, seen, self.config.max_age, now, self.logger.warning
+                            )
+                            for event in changes:
+                                if event["state"] in self.config.events:
+                                    await queue.put(event)
                     if self.config.checkpoint:
                         save_checkpoint(self.config.checkpoint, {"version": 1, "watches": watches})
             except CckmError as error:

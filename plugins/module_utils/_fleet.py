@@ -280,7 +280,7 @@ def fleet_status(
     if query.targets == DISCOVERED:
         paths = sorted({cloud.scope(scope).targets for cloud, scope in query.scopes})
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(paths)))) as pool:
-            for path, outcome in zip(paths, pool.map(lambda p: _read_targets(client, p), paths)):
+            for path, outcome in zip(paths, pool.map(lambda p: read_targets(client, p), paths)):
                 listings[path] = outcome
 
     def one(cloud_scope: Tuple[Cloud, str]) -> ScopeStatus:
@@ -319,7 +319,7 @@ def fleet_status(
     }
 
 
-def _read_targets(client: Any, path: str) -> Any:
+def read_targets(client: Any, path: str) -> Any:
     """Every resource of a target listing, or the CckmError of a 403 (any other error is raised)."""
     try:
         resources, _total = client.read_listing(path, {})

@@ -84,9 +84,18 @@ options:
     type: float
     default: 30
   events:
-    description: Which transitions to send, started and/or finished.
+    description:
+      - Which transitions to send. V(started) and V(finished) are a job's.
+      - V(stale) is a target's (a KMS account, a vault, ...) whose last successful synchronization is older than
+        O(max_age), or that never had one; it is sent once (C({target, cloud, scope, state, previous_state, meta})),
+        and V(fresh) once when a covering synchronization succeeds again. Targets come from CM's target
+        listings, read when a target's deadline passes or a job succeeds while a target is stale, not every poll.
     type: list
     default: [started, finished]
+  max_age:
+    description: With V(stale) or V(fresh) in O(events), how recent a last success must be (V(24h), V(90m), V(7d)).
+    type: str
+    default: 24h
   checkpoint:
     description:
       - A file the source rewrites atomically after each poll. After a restart, a job that finished
@@ -109,6 +118,24 @@ EXAMPLES = r"""
       action:
         run_playbook:
           name: ciphertrust.cckm.report_failed_sync
+
+- name: Resynchronize what has not synchronized for a day
+  hosts: localhost
+  sources:
+    - ciphertrust.cckm.sync_jobs:
+        cloud: aws
+        events: [stale, fresh]
+        max_age: 24h
+        checkpoint: /var/lib/eda/cckm-stale.json
+  rules:
+    - name: A KMS account is stale
+      condition: event.state == "stale"
+      action:
+        run_playbook:
+          name: resync_target.yml
+          extra_vars:
+            cloud: "{{ event.cloud }}"
+            target: "{{ event.target.target }}"
 """
 
 import asyncio
@@ -127,7 +154,7 @@ LOGGER = logging.getLogger("ciphertrust.cckm.sync_jobs")
 
 
 async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
-    """Put an event on ``queue`` per job transition until cancelled; raises on a configuration that cannot work."""
+    """Put an event on ``queue`` per job (or target) transition until cancelled; raises on a configuration that cannot work."""
     config = SourceConfig.from_args(args, os.environ)
     source = SyncJobSource(config, logger=LOGGER)
     await source.run(queue)

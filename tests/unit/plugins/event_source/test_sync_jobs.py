@@ -146,7 +146,7 @@ def test_a_wrong_password_ends_the_source_with_a_clear_message_and_no_secret(sim
         ({"cloud": ["aws", "azure"], "scope": "keys"}, "scope: applies to one cloud only"),
         ({"cloud": "aws", "key_vaults": ["v"]}, "key_vaults: is not the scope filter of aws"),
         ({"interval": 0}, "interval: must be more than 0"),
-        ({"events": ["ended"]}, "events: may list started and finished"),
+        ({"events": ["ended"]}, "events: may list started, finished, stale and fresh"),
         ({"colour": "red"}, "colour: is not an argument"),
         ({"validate_certs": "maybe"}, "validate_certs: must be true or false"),
         (
