@@ -40,6 +40,7 @@ class Settings:
         self.load_minutes = 10
         self.uri_load_delay = 1.0 if quick else 5.0
         self.histories = [1000, 10_000] if quick else [1000, 10_000, 100_000]
+        self.fleet_history = 1000 if quick else 10_000
         self.eda_interval = 2.0 if quick else 30.0  # the source's default interval in a full run
         # ansible-core's controller checks for results every internal_poll_interval (0.001 s by default)
         # for as long as a task runs; the tuned runs repeat 1 with this coarser setting.
@@ -287,6 +288,34 @@ def figures(
             len({s["first"] for s in mine}) == 1 and len({s["later"] for s in mine}) == 1,
             timing=False,
         )
+    fleet = eda["fleet"][0]
+    fleet_name = "10. sync_status, %d clouds (%d scopes), %d jobs and %d targets a scope" % (
+        fleet["clouds"],
+        fleet["scopes"],
+        fleet["history"],
+        fleet["targets"],
+    )
+    row(
+        fleet_name,
+        "wall (s), the fleet vs one scope's full listing (aws_sync_job_info)",
+        "%.2f" % fleet["wall"],
+        "%.2f" % fleet["info_wall"],
+        "%.2fx" % (fleet["wall"] / fleet["info_wall"]),
+        "<= 2x",
+        fleet["wall"] <= 2 * fleet["info_wall"],
+    )
+    # per scope: 1 page back to max_age, 2 running-job listings (one a spelling), 1 look-up an undecided target
+    bound = fleet["target_listings"] + fleet["scopes"] * (1 + 2) + fleet["undecided"]
+    row(
+        fleet_name,
+        "requests, the fleet vs one scope's full listing",
+        "%d (%d target listings)" % (fleet["requests"], fleet["target_listings"]),
+        "%d" % fleet["info_requests"],
+        "",
+        "<= %d (listings + a scope: 1 page, 2 running, 1 an undecided target)" % bound,
+        fleet["requests"] <= bound,
+        timing=False,
+    )
     latency_sample = eda["latency"][0]
     row(
         source,
@@ -366,6 +395,8 @@ def main(argv: Any = None) -> int:
         eda.update(scenarios.eda_latency(bench, settings.eda_interval))
         print("9: requests per poll of a filtered wait over %s jobs of history..." % settings.histories, flush=True)
         eda.update(scenarios.filtered_wait_cost(bench, settings.histories))
+        print("10: sync_status over every cloud and scope, %d jobs a scope..." % settings.fleet_history, flush=True)
+        eda.update(scenarios.fleet_cost(bench, settings.fleet_history, 50))
         print("1 + 5: Ansible's floor for a %.0f s task, a uri loop in the background..." % settings.job_seconds, flush=True)
         idle = scenarios.idle_floor_and_uri_rate(bench, settings.repeat, settings.job_seconds, settings.uri_load_delay)
         waits["idle_floor"] = idle["idle_floor"]

@@ -596,6 +596,73 @@ def eda_load(bench: Bench, histories: List[int], polls: int) -> Samples:
     return samples
 
 
+def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> Samples:
+    """10: ``sync_status`` over every cloud and scope (in-process over HTTPS) against one scope's info listing.
+
+    Each scope holds ``history`` finished jobs older than the window and, on top, one success a target for
+    all but ``undecided`` of its ``targets`` (those last succeeded below the history: one look-up each).
+    """
+    _use_collection()
+    import datetime as _datetime
+
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import FleetQuery, fleet_status, scopes_for
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC
+
+    sim = bench.sim
+    sim.reset()
+    now = time.time()
+    listed = set()
+    scopes = [(cloud, scope) for cloud in CLOUDS.values() for scope in cloud.scopes]
+    for cloud, scope in scopes:
+        path = cloud.scope(scope).targets  # azure's and sfdc's scopes share one listing
+        names = ["%s-%s-%02d" % (cloud.name, path.rsplit("/", 1)[-1], index) for index in range(targets)]
+        if path not in listed:
+            listed.add(path)
+            for name in names:
+                sim.add_target(cloud.name, name, scope=scope)
+        key = dict(target_key=cloud.job_target_keys[0])
+        for name in names[:undecided]:
+            sim.add_job(cloud.name, scope, filter_values=[name], created=now - 30 * 86400, **key)
+        sim.add_jobs(cloud.name, history, scope=scope, filter_values=["old-history"], created=now - 10 * 86400, **key)
+        for index, name in enumerate(names[undecided:]):
+            sim.add_job(cloud.name, scope, filter_values=[name], created=now - 60 - index, **key)
+    client = _collection_client(sim)
+    client.authenticate()
+    before = _api_requests(sim)
+    began = time.perf_counter()
+    status = fleet_status(client, FleetQuery(scopes_for(None, None), 86400), now=_datetime.datetime.fromtimestamp(now, UTC))
+    fleet_wall = time.perf_counter() - began
+    fleet_requests = _api_requests(sim) - before
+    stats = sim.stats()
+    listing_requests = stats.get("list_targets", 0)
+    before = _api_requests(sim)
+    began = time.perf_counter()
+    jobs, _total = find_jobs(client, JobQuery(CLOUDS["aws"]))
+    info_wall = time.perf_counter() - began
+    info_requests = _api_requests(sim) - before
+    if len(jobs) != history + targets or len(status["targets"]) != len(scopes) * targets:
+        raise RuntimeError("the fleet read %d targets, the listing %d jobs" % (len(status["targets"]), len(jobs)))
+    return {
+        "fleet": [
+            {
+                "scopes": len(scopes),
+                "clouds": len(CLOUDS),
+                "history": history,
+                "targets": targets,
+                "undecided": undecided * len(scopes),
+                "wall": fleet_wall,
+                "requests": fleet_requests,
+                "target_listings": listing_requests,
+                "info_wall": info_wall,
+                "info_requests": info_requests,
+                "stale": status["counts"]["stale"],
+            }
+        ]
+    }
+
+
 def eda_latency(bench: Bench, interval: float) -> Samples:
     """8: job end -> rule fired, with the real ansible-rulebook, the example rulebook and ``interval``."""
     from tests.integration.helpers import checkpoint_running, debug_fired_at, running_rulebook, wait_for
