@@ -117,7 +117,7 @@ def timeline_svg(scope: Dict[str, Any], targets: List[Dict[str, Any]], checked_a
         begin = parse_time(job.get("createdAt"))
         end = parse_time(job.get("completed_at")) if job.get("state") != "in_progress" else None
         left = x(begin)
-        bar = max(3.0, x(end) - left)
+        length = max(3.0, x(end) - left)
         colour = STATE_COLOURS.get(job.get("state"), STATE_COLOURS["unknown"])
         covered = job.get("targets") or []
         rows = [i for i, name in enumerate(names) if not covered or any(entry == name for entry in covered)]
@@ -135,11 +135,11 @@ def timeline_svg(scope: Dict[str, Any], targets: List[Dict[str, Any]], checked_a
         )
         for row in rows or [None]:
             if row is None:  # a job naming only targets the listing does not hold: a thin mark on the axis
-                parts.append('<rect x="%.1f" y="%d" width="%.1f" height="4" fill="%s"/>' % (left, top - 6, bar, colour))
+                parts.append('<rect x="%.1f" y="%d" width="%.1f" height="4" fill="%s"/>' % (left, top - 6, length, colour))
                 continue
             parts.append(
                 '<rect x="%.1f" y="%d" width="%.1f" height="%d" rx="2" fill="%s"/>'
-                % (left, top + row * row_height + 3, bar, row_height - 6, colour)
+                % (left, top + row * row_height + 3, length, row_height - 6, colour)
             )
         parts.append("</g>")
     axis = top + row_height * max(1, len(names)) + 16

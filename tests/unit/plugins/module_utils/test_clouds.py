@@ -225,15 +225,14 @@ def test_every_place_that_lists_the_clouds_is_what_the_generator_makes():
     assert cloud_places.differing() == [], "run make derive"
 
 
-def _rewritten_with_a_fake_cloud(monkeypatch):
-    """Every place file's text as tools/derive.py would write it with a fake cloud added to the table."""
+def fake_cloud():
+    """An obviously fake row of the table of clouds, for tests that prove the derived places follow it."""
     from ansible_collections.ciphertrust.cckm.plugins.module_utils import _clouds
-    from tools import cloud_places, info_modules
 
-    fake = _clouds.Cloud(
+    return _clouds.Cloud(
         name="fakecloud",
         title="Fake Cloud KMS",
-        scopes={"keys": _clouds.Scope("/v1/cckm/fake/synchronization-jobs", "fake_rings")},
+        scopes={"keys": _clouds.Scope("/v1/cckm/fake/synchronization-jobs", "fake_rings", "/v1/cckm/fake/rings")},
         default_scope="keys",
         filter_option="fake_rings",
         target_option="fake_rings",
@@ -241,6 +240,14 @@ def _rewritten_with_a_fake_cloud(monkeypatch):
         schedule_cloud="FakeCloud",
         schedule_targets="fake_rings",
     )
+
+
+def _rewritten_with_a_fake_cloud(monkeypatch):
+    """Every place file's text as tools/derive.py would write it with a fake cloud added to the table."""
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils import _clouds
+    from tools import cloud_places, info_modules
+
+    fake = fake_cloud()
     monkeypatch.setitem(_clouds.CLOUDS, "fakecloud", fake)
     monkeypatch.setitem(info_modules.WORDS, "fakecloud", info_modules.WORDS["google"]._replace(target_noun="fake ring"))
     monkeypatch.setattr(cloud_places, "FILTER_OPTIONS", tuple(sorted(_clouds.FILTER_OPTIONS + ("fake_rings",))))
@@ -296,17 +303,7 @@ def test_a_new_cloud_row_yields_a_documented_module_whose_options_follow_its_arg
     from ansible_collections.ciphertrust.cckm.plugins.module_utils import _clouds
     from tools import info_modules
 
-    fake = _clouds.Cloud(
-        name="fakecloud",
-        title="Fake Cloud KMS",
-        scopes={"keys": _clouds.Scope("/v1/cckm/fake/synchronization-jobs", "fake_rings")},
-        default_scope="keys",
-        filter_option="fake_rings",
-        target_option="fake_rings",
-        job_target_keys=("fake_rings",),
-        schedule_cloud="fake",
-        schedule_targets="fake_rings",
-    )
+    fake = fake_cloud()
     words = info_modules.WORDS["google"]._replace(title="Fake Cloud KMS", sample_target="ring-1")
     monkeypatch.setitem(_clouds.CLOUDS, "fakecloud", fake)
     monkeypatch.setitem(info_modules.CLOUDS, "fakecloud", fake)

@@ -1,11 +1,9 @@
 """Fleet status against the simulator over TLS: every verdict, every way a job names a target, and the cost."""
 
 import datetime
-import itertools
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
     VERDICTS,
@@ -15,18 +13,9 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
     scopes_for,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_duration
+from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.sim_client import client_of
 
 DAY = 86400
-
-
-def client_of(sim):
-    return CckmClient(
-        "https://" + sim.address,
-        Credentials(sim.username, sim.password),
-        verify=sim.ca_file,
-        retry_delays=lambda: itertools.repeat(0.0),
-        sleep=lambda s: None,
-    )
 
 
 def status(sim, clouds=("aws",), scopes=None, max_age=DAY, targets="discovered"):

@@ -1,27 +1,16 @@
 """The scheduler calls against the simulator over TLS: every undocumented answer CM may give, and lost answers."""
 
-import itertools
 import time
 
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils import _scheduler as scheduler
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import Wanted, attach_last_runs
+from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.sim_client import client_of
 
 SETTINGS = {"run_at": "0 2 * * *", "description": None, "disabled": None, "start_date": None, "end_date": None, "run_on": None}
-
-
-def client_of(sim):
-    return CckmClient(
-        "https://" + sim.address,
-        Credentials(sim.username, sim.password),
-        verify=sim.ca_file,
-        retry_delays=lambda: itertools.repeat(0.0),
-        sleep=lambda s: None,
-    )
 
 
 def wanted(name="nightly", cloud="azure", targets=("vault1",), **settings):
