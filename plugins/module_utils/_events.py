@@ -25,7 +25,12 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection impor
     connection_settings,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import forbidden_warning, read_targets, scope_status
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
+    DEFAULT_MAX_AGE,
+    read_targets,
+    scope_status,
+    usable_listing,
+)
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import look
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, PARTIAL, SUCCEEDED, normalize_job
@@ -34,7 +39,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC
 EVENT_KINDS = ("started", "finished", "stale", "fresh")
 JOB_EVENTS = ("started", "finished")
 TARGET_EVENTS = ("stale", "fresh")
-DEFAULT_MAX_AGE = 86400
 PAGE_SIZE = 50
 """Jobs read per listing request; most polls need only the first page."""
 UUID_NAMESPACE = uuid.UUID("8f6f1c2e-5d0b-4c59-9a57-7b1f3f9c2c11")
@@ -63,7 +67,7 @@ class SourceConfig(NamedTuple):
     interval: float
     events: Tuple[str, ...]
     checkpoint: Optional[str]
-    max_age: int = DEFAULT_MAX_AGE
+    max_age: int = parse_duration(DEFAULT_MAX_AGE)
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfig:
@@ -165,9 +169,7 @@ def _events(value: Any) -> Tuple[str, ...]:
 
 
 def _max_age(value: Any) -> int:
-    if value is None:
-        return DEFAULT_MAX_AGE
-    seconds = parse_duration(value)
+    seconds = parse_duration(DEFAULT_MAX_AGE if value is None else value)
     if seconds is None:
         raise _error("max_age", "must be a duration such as 24h, 90m or 7d, or a number of seconds, got %r." % (value,))
     return seconds
@@ -314,10 +316,10 @@ def check_staleness(
 ) -> List[Dict[str, Any]]:
     """``stale`` for each target whose last success passed ``max_age`` since the last check, ``fresh`` for each
     stale one that succeeded again; ``seen["targets"]`` (kept in the checkpoint) remembers which are stale."""
-    resources = read_targets(client, watch.cloud.scope(watch.scope).targets)
-    if isinstance(resources, CckmError):
-        warn(forbidden_warning(watch.cloud, watch.scope, resources))
-        resources = None
+    listing = read_targets(client, watch.cloud.scope(watch.scope).targets)
+    resources, warning = usable_listing(listing, watch.cloud, watch.scope)
+    if warning:
+        warn(warning)
     status = scope_status(client, watch.cloud, watch.scope, max_age, now, resources)
     known: Dict[str, Any] = seen.setdefault("targets", {})
     events = []

@@ -30,7 +30,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     SUCCEEDED,
     normalize_job,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import job_targets
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import job_targets, synchronizes_all
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_time, utc_text
 
 Job = Dict[str, Any]
@@ -40,6 +40,7 @@ VERDICTS: Tuple[str, ...] = (OK, RUNNING, FAILING, STALE, NEVER)
 FAIL_WHEN_CHOICES: Tuple[str, ...] = (STALE, FAILING, NEVER)
 IN_SYNC_VERDICTS: Tuple[str, ...] = (OK, RUNNING)
 DISCOVERED, SEEN = "discovered", "seen"
+DEFAULT_MAX_AGE = "24h"
 
 JOB_PAGE = 100
 """Jobs per page of a scope's newest-first read."""
@@ -156,7 +157,6 @@ class ScopeStatus(NamedTuple):
     jobs: List[Job]
     """The window's newest jobs (at most WINDOW_JOBS_KEPT), compact, for a timeline."""
     jobs_in_window: int
-    warnings: List[str]
 
 
 class FleetQuery(NamedTuple):
@@ -182,7 +182,6 @@ def scope_status(
     max_age: int,
     now: datetime.datetime,
     resources: Optional[List[Dict[str, Any]]],
-    warnings: Optional[List[str]] = None,
 ) -> ScopeStatus:
     """The verdict of every target of one scope. ``resources``: CM's listing, or None to take targets from jobs."""
     path = cloud.scope(scope).path
@@ -194,11 +193,10 @@ def scope_status(
     window_start = now - datetime.timedelta(seconds=max_age)
 
     def covered(job: Job, only: Optional[Target] = None) -> List[Target]:
-        entries = job_targets(cloud, job)
-        if not entries:  # a job of everything (no target list) covers every target
+        if synchronizes_all(cloud, job):  # a job of everything covers every target
             return [only] if only else list(targets.values())
         hits = []
-        for entry in entries:
+        for entry in job_targets(cloud, job):
             found = [t for t in targets.values() if t.names(entry)]
             if not found and resources is None and only is None:
                 found = [targets.setdefault(entry, Target(cloud, scope, entry, None, {entry}))]
@@ -254,7 +252,6 @@ def scope_status(
         reports,
         [_compact(cloud, job) for job in window[:WINDOW_JOBS_KEPT]],
         len(window),
-        list(warnings or []),
     )
 
 
@@ -283,21 +280,20 @@ def fleet_status(
             for path, outcome in zip(paths, pool.map(lambda p: read_targets(client, p), paths)):
                 listings[path] = outcome
 
+    warnings: List[str] = []
+    resources: Dict[Tuple[str, str], Optional[List[Dict[str, Any]]]] = {}
+    for cloud, scope in query.scopes:
+        found, warning = usable_listing(listings.get(cloud.scope(scope).targets), cloud, scope)
+        resources[(cloud.name, scope)] = found
+        warnings += [warning] if warning else []
+
     def one(cloud_scope: Tuple[Cloud, str]) -> ScopeStatus:
         cloud, scope = cloud_scope
-        listing = listings.get(cloud.scope(scope).targets)
-        warnings: List[str] = []
-        if isinstance(listing, CckmError):
-            warnings.append(forbidden_warning(cloud, scope, listing))
-            listing = None
-        return scope_status(client, cloud, scope, query.max_age, now, listing, warnings)
+        return scope_status(client, cloud, scope, query.max_age, now, resources[(cloud.name, scope)])
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(query.scopes)))) as pool:
         scopes = list(pool.map(one, query.scopes))
     every = [target for status in scopes for target in status.targets]
-    warnings: List[str] = []
-    for status in scopes:
-        warnings += [w for w in status.warnings if w not in warnings]
     return {
         "targets": every,
         "counts": count_verdicts(every),
@@ -328,6 +324,13 @@ def read_targets(client: Any, path: str) -> Any:
             return error
         raise
     return resources
+
+
+def usable_listing(listing: Any, cloud: Cloud, scope: str) -> Tuple[Optional[List[Dict[str, Any]]], Optional[str]]:
+    """``read_targets``'s answer as ``scope_status`` takes it, and the warning when CM refused it (None: targets seen)."""
+    if isinstance(listing, CckmError):
+        return None, forbidden_warning(cloud, scope, listing)
+    return listing, None
 
 
 def count_verdicts(targets: Iterable[Dict[str, Any]]) -> Dict[str, int]:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import VERDICTS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import parse_time
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import duration_text, parse_time
 
 VERDICT_COLOURS = {"ok": "#1a7f37", "running": "#0969da", "failing": "#cf222e", "stale": "#bf8700", "never": "#6e7781"}
 STATE_COLOURS = {
@@ -43,16 +43,7 @@ svg text { font-size: 11px; fill: #1f2328; }
 
 
 def human_age(seconds: Optional[int]) -> str:
-    if seconds is None:
-        return "-"
-    days, rest = divmod(int(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return "%d d %d h" % (days, hours)
-    if hours:
-        return "%d h %d min" % (hours, minutes)
-    return "%d min" % minutes if minutes else "%d s" % seconds
+    return "-" if seconds is None else duration_text(seconds)
 
 
 def _badge(verdict: str) -> str:

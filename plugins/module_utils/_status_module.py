@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
+    DEFAULT_MAX_AGE,
     DISCOVERED,
     FAIL_WHEN_CHOICES,
     SEEN,
@@ -27,8 +28,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     new_module,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import parse_duration
-
-DEFAULT_MAX_AGE = "24h"
 
 
 def status_argspec() -> Dict[str, Dict[str, Any]]:

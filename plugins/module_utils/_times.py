@@ -50,7 +50,12 @@ def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
     seconds = int((now if now is not None else time.time()) - then.timestamp())
     if seconds < 0:
         return None
-    days, rest = divmod(seconds, 86400)
+    return duration_text(seconds)
+
+
+def duration_text(seconds: int) -> str:
+    """``3 h 12 min``, ``2 d 4 h``, ``5 min``, ``40 s``."""
+    days, rest = divmod(int(seconds), 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
     if days:
