@@ -19,6 +19,8 @@ BIN := $(VENV)/bin
 COLLECTIONS := $(CURDIR)/.build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/ciphertrust/cckm
 PYTEST_WORKERS ?= 2
+# The playbook tests spend much of their time waiting on timeouts and retry pauses: more workers than cores.
+INTEGRATION_WORKERS ?= 4
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
@@ -70,15 +72,17 @@ pytest-unit: venv collection
 pytest-modules: venv collection
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/modules
 
-# The inner loop: what a change must pass before the playbook tests.
-check: lint pytest-unit pytest-modules
+# The inner loop: what a change must pass before the playbook tests. The unit tests mostly wait on the
+# simulator, so lint runs beside them.
+check: venv collection
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint pytest-unit pytest-modules
 
 # What follows from the table of clouds (the info modules, the lists of clouds elsewhere): tools/derive.py.
 derive: venv collection
 	$(BIN)/python tools/derive.py
 
 integration: venv collection
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --durations=10 $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
+	$(BIN)/python -m pytest -q -n $(INTEGRATION_WORKERS) --durations=10 $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
 
 # The fault, bad-input, TLS, secrets and concurrency matrix alone (make test runs it within
 # `integration`), with a table of outcomes and requests per fault.
@@ -97,8 +101,9 @@ bench: venv collection
 	$(BIN)/python -m tests.perf.bench $(BENCH_ARGS)
 
 # Sanity on the oldest supported ansible-core (2.16, as in Automation Platform 2.5) and the newest;
-# on the newest core too the unit and in-process module tests, and the playbook tests whose controller
-# side differs between cores (marked every_core); `make test-matrix` runs all of them on every core.
+# on the newest core too the unit tests (through ansible-test units: check ran them with pytest on 2.19),
+# the in-process module tests, and the playbook tests whose controller side differs between cores
+# (marked every_core); `make test-matrix` runs all of them on every core.
 # The playbook tests wait on the simulator about half the time, so the packaging and sanity checks run
 # beside them (two jobs at once; --output-sync keeps each one's output together).
 .PHONY: test test-playbooks test-packaging-and-sanity
@@ -108,9 +113,9 @@ test: check
 test-playbooks: integration
 
 test-packaging-and-sanity: venv collection
-	$(MAKE) --no-print-directory ansible-test-units docs galaxy-import
+	$(MAKE) --no-print-directory docs galaxy-import
 	$(MAKE) --no-print-directory sanity CORE=2.16
-	$(MAKE) --no-print-directory pytest-unit pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools"
+	$(MAKE) --no-print-directory ansible-test-units pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools"
 	$(MAKE) --no-print-directory sanity CORE=$(NEWEST_CORE)
 
 # Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.

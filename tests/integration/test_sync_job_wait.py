@@ -1,6 +1,5 @@
 """sync_job_wait through ansible-playbook against the simulator: every way a wait can end."""
 
-import threading
 import time
 
 import pytest
@@ -35,8 +34,7 @@ def test_failed_job_fails_naming_job_state_and_errors(sim, ansible):
 
 
 def test_cancelled_job_fails_by_default(sim, ansible):
-    job = sim.add_job("azure", "secrets", duration=30)
-    threading.Timer(2.0, lambda: job.cancel(time.time())).start()
+    job = sim.add_job("azure", "secrets", polls=2, outcome="aborted")  # someone cancels it in CM's console mid-wait
     run = ansible.playbook(wait_playbook(cloud="azure", scope="secrets", id=[job.id], poll_interval=0.5, max_poll_interval=1))
     assert run.rc == 2
     result = run.result("wait")
