@@ -115,7 +115,8 @@ test-playbooks: integration
 test-packaging-and-sanity: venv collection
 	$(MAKE) --no-print-directory docs galaxy-import
 	$(MAKE) --no-print-directory sanity CORE=2.16
-	$(MAKE) --no-print-directory ansible-test-units pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools"
+	$(MAKE) --no-print-directory ansible-test-units pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools" \
+	  INTEGRATION_WORKERS=2
 	$(MAKE) --no-print-directory sanity CORE=$(NEWEST_CORE)
 
 # Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.

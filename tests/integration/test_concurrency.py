@@ -1,11 +1,16 @@
-"""50 inventory hosts with forks 25, each listing and waiting on its own jobs at once."""
+"""24 inventory hosts with forks 12, each listing and waiting on its own jobs at once.
+
+(make bench runs 50 hosts with forks 25 for the fan-out figures; here the point is that concurrent
+module runs never mix up results, logins or requests.)
+"""
 
 from __future__ import annotations
 
 import sys
 import time
 
-HOSTS = 50
+HOSTS = 24
+FORKS = 12
 
 PLAYBOOK = """
 - hosts: cms
@@ -24,7 +29,7 @@ PLAYBOOK = """
 """
 
 
-def test_fifty_hosts_list_and_wait_at_once_with_their_own_results(sim, ansible, tmp_path):
+def test_many_hosts_list_and_wait_at_once_with_their_own_results(sim, ansible, tmp_path):
     now = time.time()
     finished, running = {}, {}
     for index in range(HOSTS):
@@ -36,7 +41,7 @@ def test_fifty_hosts_list_and_wait_at_once_with_their_own_results(sim, ansible, 
     lines += ["    job_ids:"] + ["      %s: [%s]" % (host, job) for host, job in running.items()]
     lines += ["  hosts:"] + ["    %s:" % host for host in running]
     inventory.write_text("\n".join(lines) + "\n")
-    run = ansible.playbook(PLAYBOOK, "-i", str(inventory), "--forks", "25", timeout=600)
+    run = ansible.playbook(PLAYBOOK, "-i", str(inventory), "--forks", str(FORKS), timeout=600)
     assert run.rc == 0, run.output[-3000:]
 
     listed = {r["host"]: r["result"] for r in run.records if r["task"] == "info"}

@@ -34,16 +34,27 @@ def test_wait_after_external_sync(sim, ansible, form):
 
 
 def test_wait_several_clouds_in_parallel(sim, ansible):
-    jobs = [sim.add_job(cloud, duration=6, starts_when_seen=True) for cloud in ("aws", "azure", "google")]
+    jobs = [sim.add_job(cloud, duration=3600, starts_when_seen=True) for cloud in ("aws", "azure", "google")]
+    released = []
+
+    def the_clouds_answer_once_every_wait_has_read_its_job():
+        # One after another, the second wait would read its job only after the first job ended: never, here.
+        every_job_seen = wait_for(lambda: all(job.seen_at is not None for job in jobs), timeout=60)
+        released.append(every_job_seen)
+        with sim.lock:
+            for job in jobs:
+                job.finish(sim.clock())
+
+    clouds = threading.Thread(target=the_clouds_answer_once_every_wait_has_read_its_job, daemon=True)
+    clouds.start()
     run = run_example(ansible, "wait_several_clouds.yml")
+    clouds.join(timeout=70)
+    assert released == [True], "waited one after another, not together"
     assert run.rc == 0, run.output
     assert "WARNING" not in run.output, "no warning on any ansible-core (2.16 warned on a non-boolean until)"
     reports = [r for r in run.records if r["task"] == "Report every cloud"][0]["result"]["results"]
     assert [r["item"]["item"]["item"]["cloud"] for r in reports] == ["aws", "azure", "google"]
     assert all(r["item"]["summary"]["succeeded"] == 1 for r in reports)
-    # One after another, each wait would first read its job only after the previous 6 s job ended.
-    first_reads = [job.seen_at for job in jobs]
-    assert max(first_reads) - min(first_reads) < 6, "waited together, not one after another"
 
 
 def test_role_with_module_defaults_and_no_cm_variables_in_the_module_env(sim, ansible):

@@ -1,9 +1,11 @@
 """The fault matrix: every fault the simulator can inject, during an info call and during a wait.
 
-Each scenario runs a real ansible-playbook against the simulator and asserts the outcome
-(recovered with the right result, or one clear failure) and that the requests CM saw stay within
-a budget: retries are capped and back off, there is no retry storm. docs/reliability.md lists the
-same scenarios; a test below keeps the two in step.
+Each scenario runs the module against the simulator over HTTPS and asserts the outcome (recovered
+with the right result, or one clear failure) and that the requests CM saw stay within a budget:
+retries are capped and back off, there is no retry storm. A sample of the scenarios runs through a
+real ansible-playbook (THROUGH_ANSIBLE); the others run the module's main() in this process, the
+same client, retries, pauses and messages without ansible-playbook's second of CPU per run.
+docs/reliability.md lists the same scenarios; a test below keeps the two in step.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from tests.integration.helpers import ROOT, playbook, task, wait_playbook
+from tests.integration.helpers import ROOT, playbook, task
+from tests.modules.conftest import ModuleRunner
 
 INFO_JOBS = 25  # three pages of the 10 jobs the simulator serves per page in these tests
 WAIT_JOBS = 2
@@ -88,10 +91,50 @@ FAULTS: List[Fault] = [
     Fault("total grows between pages", moves="grows", extra=3),
 ]
 
-INFO = playbook(task("info", "ciphertrust.cckm.aws_sync_job_info", {"request_timeout": 2}))
+INFO_ARGS = {"request_timeout": 2}
+
+# Through ansible-playbook, as a user meets them: a recovery and a clear failure of each phase, and the
+# list changing between pages. Every other scenario runs in-process.
+THROUGH_ANSIBLE = {
+    "info": {"connection refused for 10 s (CM restart)", "HTTP 503 that does not end", "total grows between pages"},
+    "wait": {"JWT expires mid-call", "invalid JSON that does not end", "total shrinks between pages"},
+}
 
 # Short intervals and request timeout, so that every fault shows within a few seconds.
 WAIT_TIMING = dict(poll_interval=0.5, max_poll_interval=1, request_timeout=2)
+
+
+class Ran:
+    """What one module run gave: its exit code as ansible-playbook's, its result and its output."""
+
+    def __init__(self, rc: int, result: Dict[str, Any], output: str) -> None:
+        self.rc = rc
+        self.output = output
+        self._result = result
+
+    def result(self, _task: str) -> Dict[str, Any]:
+        return self._result
+
+
+def run_module(sim, ansible, monkeypatch, phase: str, fault: Fault, module: str, args: Dict[str, Any], env) -> Ran:
+    """``module`` with ``args`` through ansible-playbook for the sample, in-process for the rest."""
+    if fault.name in THROUGH_ANSIBLE[phase]:
+        run = ansible.playbook(playbook(task(phase, "ciphertrust.cckm." + module, args)), **env)
+        return Ran(run.rc, run.result(phase), run.output)
+    monkeypatch.chdir(ansible.tmp)
+    runner = ModuleRunner(sim, monkeypatch)
+    for key, value in env.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    result = runner(module, args)
+    return Ran(2 if result["failed"] else 0, result, json.dumps(result))
+
+
+def test_the_sample_through_ansible_names_scenarios_of_the_matrix():
+    names = {fault.name for fault in FAULTS}
+    assert all(sample <= names for sample in THROUGH_ANSIBLE.values()), THROUGH_ANSIBLE
 
 
 def credentials_env(sim, fault: Fault) -> Dict[str, Optional[str]]:
@@ -146,7 +189,7 @@ def assert_fault_happened(sim, fault: Fault) -> None:
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
-def test_info_call_under_fault(sim, ansible, fault):
+def test_info_call_under_fault(sim, ansible, monkeypatch, fault):
     sim.max_limit = 10
     now = time.time()
     made = [sim.add_job("aws", filter_values=["kms-a"], created=now - 100 - i).id for i in range(INFO_JOBS)]
@@ -156,7 +199,7 @@ def test_info_call_under_fault(sim, ansible, fault):
         sim.inject(match="list", after=1, **fault.inject)  # the first page is served, then the fault
     if fault.moves:
         added = move_list_once(sim, fault.moves, victim=made[0])
-    run = ansible.playbook(INFO, **env)
+    run = run_module(sim, ansible, monkeypatch, "info", fault, "aws_sync_job_info", INFO_ARGS, env)
     stats = sim.stats()
     assert_fault_happened(sim, fault)
     assert_no_secret(sim, run)
@@ -178,7 +221,7 @@ def test_info_call_under_fault(sim, ansible, fault):
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
-def test_wait_under_fault(sim, ansible, fault):
+def test_wait_under_fault(sim, ansible, monkeypatch, fault):
     env = credentials_env(sim, fault)
     if fault.moves:
         # 25 jobs, three pages; the two running ones sit either side of the first page boundary.
@@ -196,14 +239,16 @@ def test_wait_under_fault(sim, ansible, fault):
             for i in range(INFO_JOBS)
         ]
         move_list_once(sim, fault.moves, victim=made[0])
-        run = ansible.playbook(wait_playbook(cloud="aws", kms=["kms-a"], **WAIT_TIMING), **env)
+        args = dict(cloud="aws", kms=["kms-a"], **WAIT_TIMING)
+        run = run_module(sim, ansible, monkeypatch, "wait", fault, "sync_job_wait", args, env)
         watched = sorted(made[i] for i in running)
         per_poll = 3
     else:
         watched = sorted(sim.add_job("aws", polls=3).id for _job in range(WAIT_JOBS))  # ends at its fourth read
         sim.inject(match="get", after=WAIT_JOBS, **fault.inject)  # the first poll goes through, then the fault
         timeout = 8 if fault.wait_fails_with else 120
-        run = ansible.playbook(wait_playbook(cloud="aws", id=watched, timeout=timeout, **WAIT_TIMING), **env)
+        args = dict(cloud="aws", id=watched, timeout=timeout, **WAIT_TIMING)
+        run = run_module(sim, ansible, monkeypatch, "wait", fault, "sync_job_wait", args, env)
         per_poll = WAIT_JOBS
     stats = sim.stats()
     assert_fault_happened(sim, fault)
