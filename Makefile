@@ -19,8 +19,9 @@ BIN := $(VENV)/bin
 COLLECTIONS := $(CURDIR)/.build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/ciphertrust/cckm
 PYTEST_WORKERS ?= 2
-# The playbook tests spend much of their time waiting on timeouts and retry pauses: more workers than cores.
-INTEGRATION_WORKERS ?= 4
+# The playbook tests spend much of their time waiting on timeouts and retry pauses: a worker more than cores
+# (4 were slower: ansible-playbook start-ups crowd each other out beside sanity).
+INTEGRATION_WORKERS ?= 3
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
@@ -33,6 +34,7 @@ help:
 	@echo "make test   - everything CI runs: check, playbook tests, ansible-test units and sanity, docs, Galaxy import"
 	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it)"
 	@echo "make bench  - benchmarks against uri + until and ping; writes docs/performance.md and .png"
+	@echo "make release - release galaxy.yml's version (docs/releasing.md)"
 
 # Virtualenvs are cached outside the clone, keyed by ansible-core series and requirements hash,
 # and built under a temporary name so an interrupted build is never reused.
@@ -118,6 +120,21 @@ test-packaging-and-sanity: venv collection
 	$(MAKE) --no-print-directory ansible-test-units pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools" \
 	  INTEGRATION_WORKERS=2
 	$(MAKE) --no-print-directory sanity CORE=$(NEWEST_CORE)
+
+# A release of galaxy.yml's version (docs/releasing.md): the fragments become its CHANGELOG.rst section
+# (antsibull-changelog finds the new modules, filters and roles by version_added), then the checks.
+.PHONY: release next-version
+release: venv collection
+	$(BIN)/antsibull-changelog lint
+	cd "$(COLLECTION_LINK)" && $(BIN)/antsibull-changelog release --reload-plugins
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit/test_release.py
+	$(MAKE) --no-print-directory docs galaxy-import
+	@echo "Released $$(sed -n 's/^version: //p' galaxy.yml): $$(ls $(DIST)/ciphertrust-cckm-*.tar.gz)"
+
+# After a release, main names the next version: make next-version VERSION=1.1.0
+next-version:
+	@echo "$(VERSION)" | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+$$' || { echo "VERSION=X.Y.Z, the version after the release"; exit 1; }
+	sed -i 's/^version: .*/version: $(VERSION)/' galaxy.yml
 
 # Build the Galaxy tarball and import-check it as Galaxy does; any warning or error fails.
 DIST := $(CURDIR)/.build/dist
