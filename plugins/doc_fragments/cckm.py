@@ -56,7 +56,7 @@ options:
       - If not set, the value of the E(CM_ALLOW_HTTP) environment variable is used.
     type: bool
     default: false
-    version_added: 0.2.0
+    version_added: 1.0.0
   validate_certs:
     description:
       - Verify CM's TLS certificate and host name. Keep it on; for a private CA set O(ca_cert) instead.
@@ -279,14 +279,14 @@ options:
     type: list
     elements: str
     choices: [in_progress, succeeded, partial, failed, cancelled, unknown]
-    version_added: 0.2.0
+    version_added: 1.0.0
   summary_only:
     description:
       - Return only RV(total) and RV(summary), without RV(sync_jobs), for counts of a large history
         without carrying thousands of jobs through Ansible.
     type: bool
     default: false
-    version_added: 0.2.0
+    version_added: 1.0.0
 """
 
     ATTRIBUTES = r"""

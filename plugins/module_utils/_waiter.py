@@ -54,7 +54,7 @@ def wait_for_jobs(
     shorter than ``poll_interval``), so a job is seen to end soon after it does however long it ran;
     the last pause is cut short so the last poll happens at the deadline. A non-transient
     CckmError from ``poll`` ends the wait by propagating. ``lateness_share`` replaces the tenth
-    (benchmarks pass 0 to measure pauses that only grow, as before 0.2.0).
+    (benchmarks pass 0 to measure pauses that only grow, as in 0.1.0).
     """
     share = LATENESS_SHARE if lateness_share is None else lateness_share
     pauses = delays if delays is not None else growing_delays(poll_interval, max_poll_interval)

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: sync_job
 short_description: Start or cancel CipherTrust Manager CCKM synchronization jobs, idempotently
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Starts a synchronization of a cloud's keys (or certificates, secrets, custom key stores) on
     CipherTrust Manager's Cloud Key Manager, or cancels running ones, for every cloud CCKM serves.

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: sync_schedule
 short_description: Manage scheduled CCKM synchronizations on CipherTrust Manager's scheduler
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Declares that a scheduled synchronization of a cloud's keys exists (or does not), as a
     CipherTrust Manager scheduler job config with operation C(cckm_synchronization), and can run it

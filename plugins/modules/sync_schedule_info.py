@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: sync_schedule_info
 short_description: List scheduled CCKM synchronizations, their last runs and their next run time
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Lists CipherTrust Manager's scheduled synchronizations (scheduler job configs with operation
     C(cckm_synchronization)), all pages, optionally one by O(name) or those of one O(cloud).

@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 module: sync_status
 short_description: Is every cloud key in sync? A verdict per CCKM target of every cloud and scope
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Answers for the whole fleet the question an operator, an auditor or a nightly workflow asks of
     CipherTrust Manager's Cloud Key Manager (CCKM) - is every AWS KMS account, Azure key vault, Google

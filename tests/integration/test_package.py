@@ -6,12 +6,31 @@ import sys
 import tarfile
 
 import pytest
+import yaml
 
 from tests.integration.conftest import ROOT
 
 BIN = os.path.dirname(sys.executable)
 pytestmark = pytest.mark.tools
 DEV_ONLY = (".build/", ".ci/", "Makefile", "pyproject.toml", ".gitignore", "tests/output/", "__pycache__", ".git/")
+
+
+def plugins_in(names):
+    """The fully qualified name of every module, filter, role, playbook and event source among a tarball's files."""
+    found = set()
+    for name in names:
+        parts = name.split("/")
+        if name.startswith("plugins/modules/") and name.endswith(".py"):
+            found.add(parts[-1][: -len(".py")])
+        elif name.startswith("plugins/filter/") and name.endswith(".yml"):
+            found.add(parts[-1][: -len(".yml")])
+        elif name.startswith("roles/") and len(parts) > 2:
+            found.add(parts[1])
+        elif name.startswith("playbooks/") and name.endswith(".yml"):
+            found.add(parts[-1][: -len(".yml")])
+        elif name.startswith("extensions/eda/plugins/event_source/") and name.endswith(".py"):
+            found.add(parts[-1][: -len(".py")])
+    return sorted("ciphertrust.cckm." + plugin for plugin in found if not plugin.startswith("_"))
 
 
 def test_tarball_installs_into_a_clean_path_and_runs(sim, ansible, tmp_path):
@@ -24,9 +43,13 @@ def test_tarball_installs_into_a_clean_path_and_runs(sim, ansible, tmp_path):
         cwd=ROOT,
     )
     assert build.returncode == 0, build.stderr
-    tarball = dist / "ciphertrust-cckm-0.1.0.tar.gz"
+    with open(os.path.join(ROOT, "galaxy.yml")) as galaxy:
+        version = yaml.safe_load(galaxy)["version"]
+    tarball = dist / ("ciphertrust-cckm-%s.tar.gz" % version)
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
+        changelog = archive.extractfile("CHANGELOG.rst").read().decode()
+    assert not [name for name in plugins_in(names) if name not in changelog], "CHANGELOG.rst names every plugin"
     assert "plugins/modules/sync_job_wait.py" in names and "roles/wait_for_sync/tasks/main.yml" in names
     assert "meta/execution-environment.yml" in names and "requirements.txt" in names and "CHANGELOG.rst" in names
     leaked = [n for n in names if any(n == d.rstrip("/") or n.startswith(d) or ("/" + d) in ("/" + n) for d in DEV_ONLY)]

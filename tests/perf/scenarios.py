@@ -444,7 +444,7 @@ LATENESS_JOBS = (15.0, 70.0, 600.0)
 
 
 def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENESS_JOBS) -> Samples:
-    """How long after a job ends the wait sees it (lateness) and requests per minute, before and after 0.2.0.
+    """How long after a job ends the wait sees it (lateness) and requests per minute, in 0.1.0 and since 1.0.0.
 
     The collection's own waiter, watch and client over real HTTPS on a virtual clock (as in 5), with the
     module's default intervals; the job ends at ``length`` seconds of that clock. "before" is the same

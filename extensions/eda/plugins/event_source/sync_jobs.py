@@ -5,6 +5,7 @@
 DOCUMENTATION = r"""
 ---
 short_description: Events when CipherTrust Manager CCKM synchronization jobs start and finish
+version_added: 1.0.0
 description:
   - Polls CipherTrust Manager's Cloud Key Manager and puts one event on the queue per job and
     transition, C(started) and C(finished), for one cloud, several, or all of them.
