@@ -8,17 +8,9 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COLLECTIONS = os.path.join(ROOT, ".build", "collections")
-LINK = os.path.join(COLLECTIONS, "ansible_collections", "ciphertrust", "cckm")
-
-if not os.path.exists(LINK):
-    os.makedirs(os.path.dirname(LINK), exist_ok=True)
-    os.symlink(ROOT, LINK)
-if COLLECTIONS not in sys.path:
-    sys.path.insert(0, COLLECTIONS)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
-
+import tools  # noqa: E402,F401  (links the checkout as ansible_collections.ciphertrust.cckm)
 from tests.simulator import Simulator  # noqa: E402
 
 

@@ -8,13 +8,14 @@ plugin is either named in that release of changelogs/changelog.yaml or waits for
 
 from __future__ import annotations
 
-import ast
 import glob
 import os
 from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import pytest
 import yaml
+
+from tests.doc_strings import string_constants
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -33,20 +34,6 @@ CHANGELOG = yaml.safe_load(_read("changelogs", "changelog.yaml"))
 RELEASES: Dict[str, Any] = CHANGELOG.get("releases") or {}
 
 
-def _string_constants(path: str) -> Dict[str, str]:
-    """Every ``NAME = "..."`` at the top level of a Python file, and in its classes (doc fragments)."""
-    tree = ast.parse(_read(path))
-    found: Dict[str, str] = {}
-    bodies = [tree.body] + [node.body for node in tree.body if isinstance(node, ast.ClassDef)]
-    for body in bodies:
-        for node in body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        found[target.id] = node.value.value
-    return found
-
-
 class Plugin:
     def __init__(self, kind: str, name: str, version_added: str) -> None:
         self.kind = kind  # module, filter, role or event source
@@ -60,7 +47,7 @@ class Plugin:
 def plugins() -> List[Plugin]:
     found = []
     for path in sorted(glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))):
-        doc = yaml.safe_load(_string_constants(path)["DOCUMENTATION"])
+        doc = yaml.safe_load(string_constants(_read(path))["DOCUMENTATION"])
         found.append(Plugin("module", doc["module"], doc["version_added"]))
     for path in sorted(glob.glob(os.path.join(ROOT, "plugins", "filter", "*.yml"))):
         doc = yaml.safe_load(_read(path))["DOCUMENTATION"]
@@ -69,7 +56,7 @@ def plugins() -> List[Plugin]:
         name = path.split(os.sep)[-3]
         found.append(Plugin("role", name, yaml.safe_load(_read(path))["argument_specs"]["main"]["version_added"]))
     for path in sorted(glob.glob(os.path.join(ROOT, "extensions", "eda", "plugins", "event_source", "*.py"))):
-        doc = yaml.safe_load(_string_constants(path)["DOCUMENTATION"])
+        doc = yaml.safe_load(string_constants(_read(path))["DOCUMENTATION"])
         found.append(Plugin("event source", os.path.basename(path)[: -len(".py")], doc["version_added"]))
     return found
 
@@ -93,7 +80,7 @@ def every_version_added() -> Iterator[Tuple[str, str]]:
     documented = glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))
     documented += glob.glob(os.path.join(ROOT, "extensions", "eda", "plugins", "event_source", "*.py"))
     for path in sorted(fragments + documented):
-        for name, text in _string_constants(path).items():
+        for name, text in string_constants(_read(path)).items():
             if name in ("DOCUMENTATION", "RETURN") or (path in fragments and name.isupper()):
                 yield from _versions_in(yaml.safe_load(text), "%s:%s" % (os.path.relpath(path, ROOT), name))
     for path in glob.glob(os.path.join(ROOT, "plugins", "filter", "*.yml")) + glob.glob(

@@ -1,7 +1,6 @@
 """The collection's table of clouds against the API paths the simulator serves (its own, independent table),
 and the places that must offer every cloud and filter of it: modules, action group, role."""
 
-import ast
 import os
 
 import pytest
@@ -9,6 +8,7 @@ import yaml
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
+from tests.doc_strings import string_constants
 from tests.simulator.families import FAMILIES, SCHEDULER_CLOUDS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
@@ -40,11 +40,7 @@ def test_every_info_module_offers_sort():
 def _module_doc(name):
     """A module's own DOCUMENTATION, without its fragments."""
     with open(os.path.join(ROOT, "plugins", "modules", name + ".py")) as handle:
-        tree = ast.parse(handle.read())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION":
-            return yaml.safe_load(node.value.value)
-    raise AssertionError("no DOCUMENTATION in " + name)
+        return yaml.safe_load(string_constants(handle.read())["DOCUMENTATION"])
 
 
 def _documented_options(name):
@@ -187,9 +183,7 @@ def test_sync_schedule_names_every_schedulers_cloud_name():
 def test_the_event_source_documents_every_cloud():
     path = os.path.join(ROOT, "extensions", "eda", "plugins", "event_source", "sync_jobs.py")
     with open(path) as handle:
-        tree = ast.parse(handle.read())
-    (text,) = [n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DOCUMENTATION"]
-    doc = yaml.safe_load(text)
+        doc = yaml.safe_load(string_constants(handle.read())["DOCUMENTATION"])
     description = doc["options"]["cloud"]["description"]
     assert "(%s)" % ", ".join(sorted(CLOUDS)) in description, description
 
@@ -279,8 +273,7 @@ def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
     assert "fake_rings" in yaml.safe_load(fragment.FILTERS)["options"]
     assert "fakecloud" in yaml.safe_load(fragment.CLOUDS)["options"]["clouds"]["choices"]
     assert "C(FakeCloud) for V(fakecloud)" in str(yaml.safe_load(fragment.SCHEDULER_CLOUD)["options"]["cloud"])
-    tree = ast.parse(texts["extensions/eda/plugins/event_source/sync_jobs.py"])
-    (doc,) = [n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DOCUMENTATION"]
+    doc = string_constants(texts["extensions/eda/plugins/event_source/sync_jobs.py"])["DOCUMENTATION"]
     assert "fake_rings" in yaml.safe_load(doc)["options"]
     import json
 
@@ -309,8 +302,7 @@ def test_a_new_cloud_row_yields_a_documented_module_whose_options_follow_its_arg
     monkeypatch.setitem(info_modules.CLOUDS, "fakecloud", fake)
     monkeypatch.setitem(info_modules.WORDS, "fakecloud", words)
     text = info_modules.render("fakecloud")
-    tree = ast.parse(text)
-    docs = {n.targets[0].id: n.value.value for n in tree.body if isinstance(n, ast.Assign)}
+    docs = string_constants(text)
     doc = yaml.safe_load(docs["DOCUMENTATION"])
     assert doc["module"] == "fakecloud_sync_job_info"
     assert set(doc["options"]) == {"fake_rings"}
