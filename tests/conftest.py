@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
-import tools  # noqa: E402,F401  (links the checkout as ansible_collections.ciphertrust.cckm)
+importlib.import_module("tools")  # links the checkout as ansible_collections.ciphertrust.cckm
 from tests.simulator import Simulator  # noqa: E402
 
 
