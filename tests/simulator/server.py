@@ -84,6 +84,7 @@ class Simulator:
         domains: Optional[List[str]] = None,
         tls: bool = True,
         status_filter: str = "exact",
+        target_filter: str = "listed",
     ) -> None:
         self.tls = tls  # False only to test that plain http:// is refused unless allowed
         self.connections: set = set()
@@ -93,6 +94,9 @@ class Simulator:
         self.max_limit = max_limit
         self.status_filter = status_filter
         """How ``overall_status`` filters: ``exact`` (one spelling) or ``lenient`` (every spelling of a status)."""
+        self.target_filter = target_filter
+        """What a target filter (``kms``, ``key_vaults``, ...) matches: ``listed`` (jobs that list one of the values) or
+        ``with_all`` (those and every job that synchronizes everything). Unconfirmed: CM may answer either way."""
         self.domains = set(domains or ["", "root"])
         self.clock = SimClock()
         self.store = JobStore()
@@ -215,6 +219,7 @@ class Simulator:
             self.refresh_tokens.clear()
             self.page_hook = None
             self.status_filter = "exact"
+            self.target_filter = "listed"
             self.starting = Starting()
             self.start_bodies.clear()
             self.targets = {path: [] for path in TARGET_LISTINGS}
@@ -650,7 +655,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.page_hook(family.path, skip)
         self.sim.count("list", "list:" + family.key)
         now = self.sim.clock()
-        jobs = self.sim.store.query(family.path, query, now, lenient_status=self.sim.status_filter == "lenient")
+        jobs = self.sim.store.query(
+            family.path,
+            query,
+            now,
+            lenient_status=self.sim.status_filter == "lenient",
+            targets_match_all=self.sim.target_filter == "with_all",
+        )
         if "sort" in query:
             rendered = [job.render(now) for job in jobs]
             try:

@@ -194,11 +194,20 @@ class JobStore:
             job = self.by_id.get(job_id)
         return job if job and job.path == path and not job.vanished else None
 
-    def query(self, path: str, query: Dict[str, List[str]], now: float, lenient_status: bool = False) -> List[SimJob]:
+    def query(
+        self,
+        path: str,
+        query: Dict[str, List[str]],
+        now: float,
+        lenient_status: bool = False,
+        targets_match_all: bool = False,
+    ) -> List[SimJob]:
         """Jobs of ``path`` matching the query keys, newest first.
 
         ``lenient_status``: the ``overall_status`` filter matches every spelling of a status
         (``in_progress`` finds ``in progress`` too), as a CM might; otherwise it matches exactly.
+        ``targets_match_all``: a target filter also matches the jobs that synchronize everything (no
+        target list), as a CM might; otherwise only the jobs that list one of its values.
         """
         ids = set(query.get("id", []))
         statuses = set(query.get("overall_status", []))
@@ -216,7 +225,8 @@ class JobStore:
             if statuses and (_canonical(status) if lenient_status else status) not in statuses:
                 continue
             if job.filter_key and job.filter_key in query and not set(query[job.filter_key]) & set(job.filter_values):
-                continue
+                if not (targets_match_all and not job.filter_values):
+                    continue
             out.append(job)
         return out
 

@@ -134,6 +134,29 @@ def test_cost_reads_only_the_window_and_one_lookup_per_undecided_target(sim):
     assert seen["list:aws/keys"] == 1 + 2 + 1, seen
 
 
+@pytest.mark.parametrize("target_filter, verdict", [("listed", "never"), ("with_all", "stale")])
+def test_a_job_of_everything_below_the_window_counts_where_cms_target_filter_returns_it(sim, target_filter, verdict):
+    # Unconfirmed: whether CM's target filter also returns the jobs that synchronize everything. Where it
+    # does, the look-up finds the old job of everything; where it does not, the history read holds no
+    # covering success and the target reads never (the module's notes say so). Same cost either way.
+    sim.target_filter = target_filter
+    now = sim.clock()
+    sim.add_target("aws", "kms-everything-only")
+    sim.add_target("aws", "kms-busy")
+    everything = sim.add_job("aws", created=now - 20 * DAY, filter_values=[])
+    sim.add_jobs("aws", 150, created=now - 10 * DAY, filter_values=["kms-busy"])  # a page and more above it
+    sim.counters.clear()
+    result = status(sim, clouds=["aws"], scopes=["keys"])
+    target = {t["target"]: t for t in result["targets"]}["kms-everything-only"]
+    assert target["verdict"] == verdict
+    assert verdicts(result)[("aws", "keys", "kms-busy")] == "stale"
+    if verdict == "stale":
+        assert target["last_job"]["id"] == everything.id and target["age"] > 19 * DAY
+    else:
+        assert target["last_job"] is None and target["last_success_at"] is None
+    assert sim.stats()["list:aws/keys"] == 1 + 2 + 1  # the newest page, the running jobs, one look-up
+
+
 def test_more_than_one_page_of_targets_when_cm_caps_its_pages(sim):
     sim.max_limit = 10  # CM's default page; a CM may cap every page there
     for index in range(25):
