@@ -129,14 +129,15 @@ def scan_for_secrets(pdd: Any, secrets: List[str]) -> Tuple[List[Tuple[str, str]
 # -- ansible-rulebook with the example rulebook ------------------------------------------------------
 
 RULEBOOK = os.path.join(ROOT, "extensions", "eda", "rulebooks", "cckm_sync_jobs.yml")
+STALE_RULEBOOK = os.path.join(ROOT, "extensions", "eda", "rulebooks", "cckm_stale_targets.yml")
 EDA_INVENTORY = os.path.join(ROOT, "docs", "eda", "inventory.yml")
 
 
 @contextlib.contextmanager
-def running_rulebook(folder: Any, env: Dict[str, str], rulebook_vars: Dict[str, Any]) -> Iterator[Any]:
-    """The example rulebook run by ansible-rulebook with ``rulebook_vars``; yields its log file, stops it after."""
+def running_rulebook(folder: Any, env: Dict[str, str], rulebook_vars: Dict[str, Any], rulebook: str = RULEBOOK) -> Iterator[Any]:
+    """An example rulebook run by ansible-rulebook with ``rulebook_vars``; yields its log file, stops it after."""
     (folder / "vars.yml").write_text(yaml.safe_dump(rulebook_vars))
-    argv = [os.path.join(BIN, "ansible-rulebook"), "-r", RULEBOOK, "-i", EDA_INVENTORY]  # the one docs/eda ships
+    argv = [os.path.join(BIN, "ansible-rulebook"), "-r", rulebook, "-i", EDA_INVENTORY]  # the inventory docs/eda ships
     argv += ["--vars", str(folder / "vars.yml"), "-E", "CM_ADDRESS,CM_USERNAME,CM_PASSWORD,CM_CA_CERT"]
     log = folder / "rulebook.log"
     env = dict(env, PATH=BIN + os.pathsep + env.get("PATH", ""))

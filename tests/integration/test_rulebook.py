@@ -1,5 +1,6 @@
-"""The example rulebook run by the real ansible-rulebook against the simulator: a failed sync runs the
-report playbook exactly once, a finished one prints a line, and nothing leaks a secret."""
+"""The example rulebooks run by the real ansible-rulebook against the simulator: a failed sync runs the
+report playbook exactly once, a finished one prints a line; a stale target is resynchronized once by
+the resync playbook and reported fresh again; and nothing leaks a secret."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from tests.integration.helpers import checkpoint_running, debug_fired_at, running_rulebook, wait_for
+from tests.integration.helpers import STALE_RULEBOOK, checkpoint_running, debug_fired_at, running_rulebook, wait_for
 
 pytestmark = pytest.mark.tools  # ansible-rulebook is in the main virtualenv only
 
@@ -44,5 +45,28 @@ def test_a_failed_sync_runs_the_report_playbook_once_and_a_finished_one_prints_a
     assert fired is not None and fired - ended <= 0.5 + 2, "rule fired %s s after the job's end; at most interval + 2 s" % (
         fired and round(fired - ended, 2)
     )
+    for secret in sim.secrets_issued():
+        assert secret not in output
+
+
+def test_a_stale_target_is_resynchronized_once_and_reported_fresh_again(sim, ansible, tmp_path):
+    now = time.time()
+    sim.add_target("aws", "kms-stale")
+    sim.add_target("aws", "kms-ok")
+    sim.add_job("aws", filter_values=["kms-stale"], created=now - 3 * 86400)  # its last success: 3 days ago
+    sim.add_job("aws", filter_values=["kms-ok"], created=now - 3600)
+    sim.starting.polls = 2  # the resync's job ends at its third read
+    checkpoint = tmp_path / "checkpoint.json"
+    rulebook_vars = {"cckm_clouds": "aws", "cckm_interval": 0.5, "cckm_max_age": "24h", "cckm_checkpoint": str(checkpoint)}
+    fresh = "CCKM aws keys kms-stale synchronized again at"
+    with running_rulebook(tmp_path, ansible.env(), rulebook_vars, rulebook=STALE_RULEBOOK) as log:
+        wait_for(lambda: fresh in log.read_text(), 120)
+        time.sleep(3)  # several more polls: no second stale event, no second start
+    output = log.read_text()
+    assert fresh in output, output[-3000:]
+    starts = [start["body"] for start in sim.start_bodies]
+    assert starts == [{"kms": ["kms-stale"]}], starts  # the stale target only, once
+    assert "Resynchronize a stale CCKM target" in output and "failed=0" in output, output[-3000:]
+    assert output.count(fresh) == 1
     for secret in sim.secrets_issued():
         assert secret not in output
