@@ -29,3 +29,11 @@ def sim(simulator_session):
     simulator_session.max_limit = 1000
     yield simulator_session
     simulator_session.reset()
+
+
+@pytest.fixture(params=["listed", "with_all"])
+def both_target_filters(request, sim):
+    """Run the test against a CM whose target filter returns only the jobs that list a target, and one that
+    also returns the jobs that synchronize everything (unconfirmed: CM may answer either way)."""
+    sim.target_filter = request.param
+    return request.param

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
-
-@pytest.fixture(params=["listed", "with_all"])
-def target_filter(request, sim):
-    sim.target_filter = request.param
-    return request.param
-
-
-def test_a_cancel_by_targets_stops_only_the_jobs_that_list_them(sim, run_module, target_filter):
+def test_a_cancel_by_targets_stops_only_the_jobs_that_list_them(sim, run_module, both_target_filters):
     sim.starting.cancel_settle = 0.0
     everything = sim.add_job("aws", filter_values=[], duration=600)
     listed = sim.add_job("aws", filter_values=["kms-a", "kms-b"], duration=600)
@@ -30,7 +22,7 @@ def test_a_cancel_by_targets_stops_only_the_jobs_that_list_them(sim, run_module,
     assert listed.finished(now) and not everything.finished(now) and not other.finished(now)
 
 
-def test_a_start_for_one_target_reuses_a_running_job_of_everything(sim, run_module, target_filter):
+def test_a_start_for_one_target_reuses_a_running_job_of_everything(sim, run_module, both_target_filters):
     everything = sim.add_job("aws", filter_values=[], duration=600)
     result = run_module("sync_job", {"cloud": "aws", "kms": ["kms-a"]})
     assert not result["failed"], result

@@ -224,8 +224,10 @@ class JobStore:
             status = job.overall_status(now)
             if statuses and (_canonical(status) if lenient_status else status) not in statuses:
                 continue
-            if job.filter_key and job.filter_key in query and not set(query[job.filter_key]) & set(job.filter_values):
-                if not (targets_match_all and not job.filter_values):
+            if job.filter_key and job.filter_key in query:
+                lists_one = bool(set(query[job.filter_key]) & set(job.filter_values))
+                of_everything = not job.filter_values
+                if not (lists_one or (targets_match_all and of_everything)):
                     continue
             out.append(job)
         return out
