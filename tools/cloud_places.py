@@ -99,7 +99,8 @@ def doc_fragments() -> List[str]:
     for option, name in _filter_clouds():
         lines += [
             "  %s:" % option,
-            "    description: For O(cloud=%s), watch the jobs of these %s." % (name, _target_plural(name)),
+            "    description: For O(cloud=%s), wait for these %s, each judged by its newest covering job."
+            % (name, _target_plural(name)),
             "    type: list",
             "    elements: str",
         ]
@@ -157,14 +158,17 @@ def role_start_targets_doc() -> List[str]:
     return _wrapped("          ", "The filters then name the targets to synchronize, and may also hold %s." % extra)
 
 
+def _role_targets(options: Tuple[str, ...]) -> List[str]:
+    """The role's task lines passing each of ``options`` from the parsed filters (omitted when not given)."""
+    return ['        %s: "{{ wait_for_sync__filters.filters.%s | default(omit) }}"' % (option, option) for option in options]
+
+
 def role_start_targets() -> List[str]:
-    return [
-        '        %s: "{{ wait_for_sync__filters.filters.%s | default(omit) }}"' % (option, option) for option in TARGET_OPTIONS
-    ]
+    return _role_targets(TARGET_OPTIONS)
 
 
 def role_wait_filters() -> List[str]:
-    return ['        %s: "{{ wait_for_sync__watch.%s | default(omit) }}"' % (option, option) for option in FILTER_OPTIONS]
+    return _role_targets(FILTER_OPTIONS)
 
 
 def event_source_cloud() -> List[str]:

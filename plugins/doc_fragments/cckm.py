@@ -120,27 +120,27 @@ options:
     FILTERS = r"""
 options:
   groups:
-    description: For O(cloud=sap), watch the jobs of these groups.
+    description: For O(cloud=sap), wait for these groups, each judged by its newest covering job.
     type: list
     elements: str
   key_rings:
-    description: For O(cloud=google), watch the jobs of these key rings.
+    description: For O(cloud=google), wait for these key rings, each judged by its newest covering job.
     type: list
     elements: str
   key_vaults:
-    description: For O(cloud=azure), watch the jobs of these key vaults.
+    description: For O(cloud=azure), wait for these key vaults, each judged by its newest covering job.
     type: list
     elements: str
   kms:
-    description: For O(cloud=aws), watch the jobs of these KMS accounts.
+    description: For O(cloud=aws), wait for these KMS accounts, each judged by its newest covering job.
     type: list
     elements: str
   organizations:
-    description: For O(cloud=sfdc), watch the jobs of these organizations.
+    description: For O(cloud=sfdc), wait for these organizations, each judged by its newest covering job.
     type: list
     elements: str
   vaults:
-    description: For O(cloud=oci), watch the jobs of these vaults.
+    description: For O(cloud=oci), wait for these vaults, each judged by its newest covering job.
     type: list
     elements: str
 """

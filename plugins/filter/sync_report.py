@@ -1,10 +1,12 @@
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ``sync_report_html`` and ``sync_report_markdown`` filters: sync_status's result as a page and a summary
-(documentation in sync_report_html.yml and sync_report_markdown.yml)."""
+"""The ``sync_report_html``, ``sync_report_markdown`` and ``sync_report_offenders`` filters: sync_status's result as a
+page, a summary and records to act on (documentation in sync_report_html.yml, sync_report_markdown.yml and
+sync_report_offenders.yml)."""
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import FAIL_WHEN_CHOICES, offender_records
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._report import report_html, report_markdown
 
 
@@ -22,6 +24,20 @@ def sync_report_markdown(status, title="CCKM synchronization status"):
     return report_markdown(_checked(status, "sync_report_markdown"), title=str(title))
 
 
+def sync_report_offenders(status, verdicts=None):
+    wanted = list(verdicts) if verdicts else list(FAIL_WHEN_CHOICES)
+    unknown = [verdict for verdict in wanted if verdict not in FAIL_WHEN_CHOICES]
+    if unknown:
+        raise AnsibleFilterError(
+            "sync_report_offenders: verdicts may list %s, got %s" % (", ".join(FAIL_WHEN_CHOICES), ", ".join(map(str, unknown)))
+        )
+    return offender_records(_checked(status, "sync_report_offenders"), wanted)
+
+
 class FilterModule:
     def filters(self):
-        return {"sync_report_html": sync_report_html, "sync_report_markdown": sync_report_markdown}
+        return {
+            "sync_report_html": sync_report_html,
+            "sync_report_markdown": sync_report_markdown,
+            "sync_report_offenders": sync_report_offenders,
+        }

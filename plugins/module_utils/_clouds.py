@@ -43,6 +43,12 @@ class Cloud(NamedTuple):
     """Field of ``cckm_synchronization_params`` that lists the targets, e.g. ``oci_vaults`` for oci."""
     regions: bool = False
     """Whether a start also takes ``regions`` (AWS; none means every region)."""
+    target_ids: Tuple[str, ...] = ()
+    """Fields of a listed target, besides ``id`` and ``name``, by which a job may name it (the cloud's own ids)."""
+    target_qualifier: Optional[str] = None
+    """Field of a listed target that jobs join to its name as ``<name>::<value>`` (Azure's ``subscription_id``)."""
+    archived_status: Optional[str] = None
+    """``status`` of a listed target that is no longer synchronized, skipped by sync_status (AWS: ``archived``)."""
 
     def scope(self, name: Optional[str]) -> Scope:
         return self.scopes[name or self.default_scope]
@@ -76,6 +82,8 @@ CLOUDS: Dict[str, Cloud] = {
         schedule_cloud="aws",
         schedule_targets="kms",
         regions=True,
+        target_ids=("account_id",),
+        archived_status="archived",
     ),
     "azure": Cloud(
         name="azure",
@@ -91,6 +99,8 @@ CLOUDS: Dict[str, Cloud] = {
         job_target_keys=("key_vaults",),
         schedule_cloud="AzureCloud",
         schedule_targets="key_vaults",
+        target_ids=("azure_vault_id", "vault_id"),
+        target_qualifier="subscription_id",
     ),
     "google": Cloud(
         name="google",
@@ -102,6 +112,7 @@ CLOUDS: Dict[str, Cloud] = {
         job_target_keys=("key_rings",),
         schedule_cloud="gcp",
         schedule_targets="key_rings",
+        target_ids=("key_ring_id",),
     ),
     "oci": Cloud(
         name="oci",
@@ -113,6 +124,7 @@ CLOUDS: Dict[str, Cloud] = {
         job_target_keys=("vaults",),
         schedule_cloud="oci",
         schedule_targets="oci_vaults",
+        target_ids=("vault_id", "ocid"),
     ),
     "sap": Cloud(
         name="sap",
@@ -124,6 +136,7 @@ CLOUDS: Dict[str, Cloud] = {
         job_target_keys=("groups",),
         schedule_cloud="sap",
         schedule_targets="groups",
+        target_ids=("group_id",),
     ),
     "sfdc": Cloud(
         name="sfdc",
@@ -140,6 +153,7 @@ CLOUDS: Dict[str, Cloud] = {
         job_target_keys=("organizations", "kms"),
         schedule_cloud="sfdc",
         schedule_targets="organizations",
+        target_ids=("organization_id",),
     ),
     "luna": Cloud(
         name="luna",
@@ -153,6 +167,7 @@ CLOUDS: Dict[str, Cloud] = {
         job_target_keys=("partitions",),
         schedule_cloud="hsm-luna",
         schedule_targets="partitions",
+        target_ids=("partition_id",),
     ),
 }
 

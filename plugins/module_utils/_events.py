@@ -321,6 +321,8 @@ def check_staleness(
     if warning:
         warn(warning)
     status = scope_status(client, watch.cloud, watch.scope, max_age, now, resources)
+    for warning in status.warnings:
+        warn(warning)
     known: Dict[str, Any] = seen.setdefault("targets", {})
     events = []
     for target in status.targets:

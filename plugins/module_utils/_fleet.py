@@ -8,29 +8,35 @@ A target is what a job synchronizes (a KMS account, a vault, a key ring, ...), l
 (``Scope.targets``). Each scope's jobs are read newest first only until every target has a covering
 success, or until the jobs are older than ``max_age``; each target still undecided then costs one
 listing filtered on it (a cloud with no filter: one listing of completed jobs for the scope). Scopes
-are read concurrently, so the fleet costs about what its largest scope costs.
+are read concurrently, so the fleet costs about what its largest scope costs. Which job covers which
+target is ``_coverage``'s to say. A fleet where no target was found is never in sync.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import (
+    Target,
+    TargetIndex,
+    job_targets,
+    listed_target,
+    live_resources,
+    synchronizes_all,
+)
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import LOOKUP_PAGE
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     CANCELLED,
     FAILED,
-    FINISHED_STATES,
     IN_PROGRESS,
     PARTIAL,
-    SUCCEEDED,
     normalize_job,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import job_targets, synchronizes_all
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_time, utc_text
 
 Job = Dict[str, Any]
@@ -44,109 +50,10 @@ DEFAULT_MAX_AGE = "24h"
 
 JOB_PAGE = 100
 """Jobs per page of a scope's newest-first read."""
-LOOKUP_PAGE = 50
-"""Jobs asked for in the one look-up of a target still undecided when the window ends."""
 WINDOW_JOBS_KEPT = 200
 """Newest jobs of the window returned per scope (for the report's timeline)."""
 WORKERS = 8
 """Scopes and target listings read at once."""
-
-_ID_FIELDS = ("account_id", "vault_id", "azure_vault_id", "key_ring_id", "organization_id", "partition_id", "ocid")
-"""Fields besides ``id`` and ``name`` by which a job or a ``detailed_status`` key may name a target."""
-
-
-class Target:
-    """One target of one scope, and what the jobs read so far say about it."""
-
-    def __init__(self, cloud: Cloud, scope: str, name: str, target_id: Optional[str], identifiers: Set[str]) -> None:
-        self.cloud = cloud
-        self.scope = scope
-        self.name = name
-        self.target_id = target_id
-        self.identifiers = identifiers
-        self.last_job: Optional[Job] = None
-        """The newest finished covering job, with this target's errors."""
-        self.last_success: Optional[Job] = None
-        self.running_job: Optional[Job] = None
-
-    @property
-    def decided(self) -> bool:
-        return self.last_success is not None
-
-    def names(self, key: str) -> bool:
-        """Whether a job's entry or a ``detailed_status`` key (``123456789012/us-east-1``) names this target."""
-        return key in self.identifiers or any(part in self.identifiers for part in re.split(r"/|::", key) if part)
-
-    def see(self, job: Job) -> None:
-        """Take one covering job into account; jobs come newest first, so the first of each kind stays."""
-        state = job["state"]
-        if state == IN_PROGRESS:
-            if self.running_job is None:
-                self.running_job = {"id": job.get("id"), "createdAt": job.get("createdAt"), "state": state}
-            return
-        if state not in FINISHED_STATES:
-            return  # an unknown status says nothing about this target
-        errors = [error for error in job.get("errors") or [] if self.names(error["target"])]
-        outcome = (FAILED if errors else SUCCEEDED) if state == PARTIAL else state
-        if self.last_job is None:
-            self.last_job = {
-                "id": job.get("id"),
-                "state": state,
-                "outcome": outcome,
-                "overall_status": job.get("overall_status"),
-                "createdAt": job.get("createdAt"),
-                "completed_at": job.get("completed_at"),
-                "errors": errors,
-            }
-        if outcome == SUCCEEDED and self.last_success is None:
-            self.last_success = job
-
-    def report(self, now: datetime.datetime, max_age: int) -> Dict[str, Any]:
-        success_at = _finished_at(self.last_success) if self.last_success else None
-        age = int((now - success_at).total_seconds()) if success_at else None
-        if self.last_job and self.last_job["outcome"] in (FAILED, CANCELLED):
-            verdict = FAILING
-        elif age is not None and age <= max_age:
-            verdict = OK
-        elif self.running_job:
-            verdict = RUNNING
-        elif age is not None:
-            verdict = STALE
-        else:
-            verdict = NEVER
-        return {
-            "cloud": self.cloud.name,
-            "scope": self.scope,
-            "target": self.name,
-            "target_id": self.target_id,
-            "verdict": verdict,
-            "last_success_at": utc_text(success_at) if success_at else None,
-            "age": max(age, 0) if age is not None else None,
-            "last_job": self.last_job,
-            "running_job": self.running_job,
-        }
-
-
-def _finished_at(job: Job) -> Optional[datetime.datetime]:
-    return parse_time(job.get("completed_at")) or parse_time(job.get("updatedAt")) or parse_time(job.get("createdAt"))
-
-
-def target_from_resource(cloud: Cloud, scope: str, resource: Dict[str, Any]) -> Target:
-    """A target as CM lists it: every identifier a job may name it by (Azure: also ``<name>::<subscription>``)."""
-    name = str(resource.get("name") or resource.get("id"))
-    identifiers = {name}
-    for field in ("id",) + _ID_FIELDS:
-        if resource.get(field):
-            identifiers.add(str(resource[field]))
-    if resource.get("subscription_id"):
-        identifiers.add("%s::%s" % (name, resource["subscription_id"]))
-    target_id = str(resource["id"]) if resource.get("id") else None
-    return Target(cloud, scope, name, target_id, identifiers)
-
-
-def live_resources(resources: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The resources that are not archived (AWS KMS accounts carry ``status``)."""
-    return [r for r in resources if str(r.get("status") or "").lower() != "archived"]
 
 
 class ScopeStatus(NamedTuple):
@@ -157,6 +64,9 @@ class ScopeStatus(NamedTuple):
     jobs: List[Job]
     """The window's newest jobs (at most WINDOW_JOBS_KEPT), compact, for a timeline."""
     jobs_in_window: int
+    in_use: bool
+    """Whether the scope has a target or a job at all (one with neither is not counted nor drawn)."""
+    warnings: List[str]
 
 
 class FleetQuery(NamedTuple):
@@ -165,14 +75,14 @@ class FleetQuery(NamedTuple):
     targets: str = DISCOVERED
 
 
-def _compact(cloud: Cloud, job: Job) -> Job:
-    return {
-        "id": job.get("id"),
-        "state": job["state"],
-        "createdAt": job.get("createdAt"),
-        "completed_at": job.get("completed_at"),
-        "targets": job_targets(cloud, job),
-    }
+class NewestJobs(NamedTuple):
+    jobs: List[Job]
+    """Every job read, newest first (the window, and the page that reached past it)."""
+    in_window: List[Job]
+    """Those younger than ``max_age``."""
+
+
+# -- one scope --------------------------------------------------------------------------------------
 
 
 def scope_status(
@@ -184,74 +94,171 @@ def scope_status(
     resources: Optional[List[Dict[str, Any]]],
 ) -> ScopeStatus:
     """The verdict of every target of one scope. ``resources``: CM's listing, or None to take targets from jobs."""
-    path = cloud.scope(scope).path
-    targets: Dict[str, Target] = {}
-    if resources is not None:
-        for resource in live_resources(resources):
-            target = target_from_resource(cloud, scope, resource)
-            targets.setdefault(target.name, target)
-    window_start = now - datetime.timedelta(seconds=max_age)
+    listed = [listed_target(cloud, resource) for resource in live_resources(cloud, resources or [])]
+    index = TargetIndex(cloud, listed)
+    newest = read_newest(client, cloud.scope(scope).path, now - datetime.timedelta(seconds=max_age), index)
+    running = [
+        job
+        for job in find_jobs(client, JobQuery(cloud, scope=scope, overall_status=IN_PROGRESS))[0]
+        if job["state"] == IN_PROGRESS
+    ]  # a job stuck in progress below the pages read
+    warnings: List[str] = []
+    targets_from = DISCOVERED
+    if not listed:
+        naming = [job for job in newest.jobs + running if job_targets(cloud, job)]
+        if resources is None or naming:
+            targets_from = SEEN
+            targets_from_jobs(index, naming)
+            for job in newest.jobs:  # read before these targets existed
+                index.see(job)
+        if resources is not None and (naming or newest.jobs):
+            warnings.append(empty_listing_warning(cloud, scope, len(newest.in_window), bool(naming)))
+    for job in running:
+        index.see(job)
+    settle_undecided(client, cloud, scope, index)
+    reports = [report_of(cloud, scope, index.targets[name], now, max_age) for name in sorted(index.targets)]
+    return ScopeStatus(
+        cloud.name,
+        scope,
+        targets_from,
+        reports,
+        [compact(index, job) for job in newest.in_window[:WINDOW_JOBS_KEPT]],
+        len(newest.in_window),
+        bool(index.targets or newest.jobs or running),
+        warnings,
+    )
 
-    def covered(job: Job, only: Optional[Target] = None) -> List[Target]:
-        if synchronizes_all(cloud, job):  # a job of everything covers every target
-            return [only] if only else list(targets.values())
-        hits = []
-        for entry in job_targets(cloud, job):
-            found = [t for t in targets.values() if t.names(entry)]
-            if not found and resources is None and only is None:
-                found = [targets.setdefault(entry, Target(cloud, scope, entry, None, {entry}))]
-            hits += [t for t in found if t not in hits]
-        return [t for t in hits if only is None or t is only]
 
-    window: List[Job] = []
+def read_newest(client: Any, path: str, window_start: datetime.datetime, index: TargetIndex) -> NewestJobs:
+    """The scope's jobs newest first, each seen by the targets it covers, until every target has a covering
+    success or a page reaches past ``window_start`` (that page is read whole: it may decide a target)."""
+    jobs: List[Job] = []
+    in_window: List[Job] = []
     skip, total = 0, None
     while total is None or skip < total:
         page, total = client.list_page(path, {}, skip, JOB_PAGE)
         if not page:
             break
         skip += len(page)
-        older = False
+        past_window = False
         for job in page:
             normalize_job(job)
-            created = parse_time(job.get("createdAt"))
-            if created is not None and created < window_start:
-                older = True  # read anyway: it may decide a target without a look-up
+            index.see(job)
+            started = parse_time(job.get("createdAt"))
+            if started is not None and started < window_start:
+                past_window = True
             else:
-                window.append(job)
-            for target in covered(job):
-                target.see(job)
-        if older or (targets and all(t.decided for t in targets.values())):
+                in_window.append(job)
+        jobs += page
+        if past_window or (len(index) and not index.without_success()):
             break
-    # A job stuck in progress below the pages read: running jobs come from the status filter.
-    running, _count = find_jobs(client, JobQuery(cloud, scope=scope, overall_status=IN_PROGRESS))
-    for job in running:
-        if job["state"] == IN_PROGRESS:
-            for target in covered(job):
-                target.see(job)
-    undecided = [t for t in targets.values() if not t.decided]
-    if undecided and cloud.filter_option:
-        for target in undecided:
-            values = sorted(target.identifiers)
-            page, _total = client.list_page(path, {cloud.filter_option: values}, 0, LOOKUP_PAGE)
-            for job in page:
-                normalize_job(job)
-                if target in covered(job, only=target):
-                    target.see(job)
-    elif undecided:
+    return NewestJobs(jobs, in_window)
+
+
+def targets_from_jobs(index: TargetIndex, jobs: Iterable[Job]) -> None:
+    """Index every target the jobs name and no indexed target answers to (``targets: seen``)."""
+    for job in jobs:
+        for entry in job_targets(index.cloud, job):
+            if not index.named_by(entry):
+                index.add(Target(entry))
+
+
+def settle_undecided(client: Any, cloud: Cloud, scope: str, index: TargetIndex) -> None:
+    """Look up each target the window left without a covering success: its newest jobs by the target filter
+    (every identifier), or, for a cloud without one, the newest completed jobs of the scope once."""
+    undecided = index.without_success()
+    if not undecided:
+        return
+    path = cloud.scope(scope).path
+    if not cloud.filter_option:
         page, _total = client.list_page(path, {"overall_status": "completed"}, 0, JOB_PAGE)
         for job in page:
-            normalize_job(job)
-            for target in covered(job):
-                if not target.decided:
-                    target.see(job)
-    reports = [targets[name].report(now, max_age) for name in sorted(targets)]
-    return ScopeStatus(
-        cloud.name,
-        scope,
-        DISCOVERED if resources is not None else SEEN,
-        reports,
-        [_compact(cloud, job) for job in window[:WINDOW_JOBS_KEPT]],
-        len(window),
+            index.see(normalize_job(job))
+        return
+    for target in undecided:
+        page, _total = client.list_page(path, {cloud.filter_option: sorted(target.identifiers)}, 0, LOOKUP_PAGE)
+        for job in page:
+            index.see(normalize_job(job))
+
+
+def report_of(cloud: Cloud, scope: str, target: Target, now: datetime.datetime, max_age: int) -> Dict[str, Any]:
+    """One target's entry of ``sync_status``'s ``targets``: its verdict and the jobs that decided it."""
+    success_at = finished_at(target.last_success) if target.last_success else None
+    age = int((now - success_at).total_seconds()) if success_at else None
+    last = target.last_finished
+    outcome = None
+    if last is not None:
+        outcome = target.state_in(last)
+        outcome = FAILED if outcome == PARTIAL else outcome
+    if outcome in (FAILED, CANCELLED):
+        verdict = FAILING
+    elif age is not None and age <= max_age:
+        verdict = OK
+    elif target.running:
+        verdict = RUNNING
+    elif age is not None:
+        verdict = STALE
+    else:
+        verdict = NEVER
+    return {
+        "cloud": cloud.name,
+        "scope": scope,
+        "target": target.name,
+        "target_id": target.target_id,
+        "verdict": verdict,
+        "last_success_at": utc_text(success_at) if success_at else None,
+        "age": max(age, 0) if age is not None else None,
+        "last_job": None
+        if last is None
+        else {
+            "id": last.get("id"),
+            "state": last["state"],
+            "outcome": outcome,
+            "overall_status": last.get("overall_status"),
+            "createdAt": last.get("createdAt"),
+            "completed_at": last.get("completed_at"),
+            "errors": target.errors_in(last),
+        },
+        "running_job": None
+        if target.running is None
+        else {"id": target.running.get("id"), "createdAt": target.running.get("createdAt"), "state": IN_PROGRESS},
+    }
+
+
+def finished_at(job: Job) -> Optional[datetime.datetime]:
+    return parse_time(job.get("completed_at")) or parse_time(job.get("updatedAt")) or parse_time(job.get("createdAt"))
+
+
+def compact(index: TargetIndex, job: Job) -> Job:
+    """A window job for the timeline: which targets it covers, and those its errors name (a partial job
+    failed for these and succeeded for the others)."""
+    everything = synchronizes_all(index.cloud, job)
+    covered = index.covered_by(job)
+    return {
+        "id": job.get("id"),
+        "state": job["state"],
+        "createdAt": job.get("createdAt"),
+        "completed_at": job.get("completed_at"),
+        "targets": job_targets(index.cloud, job),
+        "everything": everything,
+        "covers": [] if everything else [target.name for target in covered],
+        "errors_for": [target.name for target in covered if target.errors_in(job)],
+    }
+
+
+def empty_listing_warning(cloud: Cloud, scope: str, in_window: int, naming: bool) -> str:
+    path = cloud.scope(scope).targets
+    listing = "CipherTrust Manager's listing of %s targets (GET /api%s) answered no live target" % (cloud.title, path)
+    if not naming:
+        return (
+            "%s, and the jobs of %s %s name none (they synchronize everything), so no target of it was checked. "
+            "Check that the user may read that listing." % (listing, cloud.name, scope)
+        )
+    return (
+        "%s, while %s %s has jobs that name targets (%d in the window): its targets are taken from those jobs "
+        "(targets_from: seen), so a target never synchronized does not show. Likely the user's role may see none "
+        "of them (CM filters the listing by permission): give it a CCKM role that may view %s."
+        % (listing, cloud.name, scope, in_window, path.rsplit("/", 1)[-1])
     )
 
 
@@ -263,6 +270,9 @@ def forbidden_warning(cloud: Cloud, scope: str, error: CckmError) -> str:
         "instead (targets: seen), so a target never synchronized does not show."
         % (cloud.title, path, error.status, error.cm_reason(), path.rsplit("/", 1)[-1], cloud.name, scope)
     )
+
+
+# -- the fleet --------------------------------------------------------------------------------------
 
 
 def fleet_status(
@@ -294,6 +304,10 @@ def fleet_status(
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(query.scopes)))) as pool:
         scopes = list(pool.map(one, query.scopes))
     every = [target for status in scopes for target in status.targets]
+    for status in scopes:
+        warnings += status.warnings
+    if not every:
+        warnings.append(nothing_checked_warning(scopes))
     return {
         "targets": every,
         "counts": count_verdicts(every),
@@ -301,6 +315,7 @@ def fleet_status(
             {
                 "cloud": s.cloud,
                 "scope": s.scope,
+                "in_use": s.in_use,
                 "targets_from": s.targets_from,
                 "counts": count_verdicts(s.targets),
                 "jobs": s.jobs,
@@ -308,11 +323,22 @@ def fleet_status(
             }
             for s in scopes
         ],
-        "in_sync": all(t["verdict"] in IN_SYNC_VERDICTS for t in every),
+        "in_sync": bool(every) and all(t["verdict"] in IN_SYNC_VERDICTS for t in every),
         "max_age": query.max_age,
         "checked_at": utc_text(now),
         "warnings": warnings,
     }
+
+
+def nothing_checked_warning(scopes: List[ScopeStatus]) -> str:
+    """What a fleet with no target says: what was read, and that nothing was checked."""
+    read = ", ".join("%s %s" % (s.cloud, s.scope) for s in scopes) or "none"
+    jobs = sum(s.jobs_in_window for s in scopes)
+    return (
+        "No target found in the %d scope%s read (%s), with %d job%s in the window: nothing was checked, so in_sync "
+        "is false. Check that CCKM holds targets for these clouds and that the user may read them (or try "
+        "targets: seen)." % (len(scopes), "" if len(scopes) == 1 else "s", read, jobs, "" if jobs == 1 else "s")
+    )
 
 
 def read_targets(client: Any, path: str) -> Any:
@@ -341,7 +367,13 @@ def count_verdicts(targets: Iterable[Dict[str, Any]]) -> Dict[str, int]:
 
 
 def offenders_message(status: Dict[str, Any], fail_when: List[str], shown: int = 10) -> Optional[str]:
-    """The failure message naming each target whose verdict is in ``fail_when``, or None when there is none."""
+    """The failure message naming each target whose verdict is in ``fail_when`` (or saying nothing was
+    checked, when no target was found), or None when there is none."""
+    if fail_when and not status["targets"]:
+        return "No target found, so nothing was checked (fail_when: %s): %s" % (
+            ", ".join(fail_when),
+            nothing_checked_detail(status),
+        )
     bad = [t for t in status["targets"] if t["verdict"] in fail_when]
     if not bad:
         return None
@@ -358,6 +390,55 @@ def offenders_message(status: Dict[str, Any], fail_when: List[str], shown: int =
         parts.append("%s %s %s: %s, %s%s" % (target["cloud"], target["scope"], target["target"], target["verdict"], last, since))
     more = "; and %d more" % (len(bad) - shown) if len(bad) > shown else ""
     return "%d of %d targets are %s: %s%s." % (len(bad), len(status["targets"]), " or ".join(fail_when), "; ".join(parts), more)
+
+
+def nothing_checked_detail(status: Dict[str, Any]) -> str:
+    scopes = status.get("scopes") or []
+    jobs = sum(s.get("jobs_in_window", 0) for s in scopes)
+    return "%d scope%s read (%s), %d job%s in the window, no target listed by CM or named by a job." % (
+        len(scopes),
+        "" if len(scopes) == 1 else "s",
+        ", ".join("%s %s" % (s["cloud"], s["scope"]) for s in scopes) or "none",
+        jobs,
+        "" if jobs == 1 else "s",
+    )
+
+
+def offender_records(status: Dict[str, Any], verdicts: Iterable[str]) -> List[Dict[str, Any]]:
+    """Each target whose verdict is in ``verdicts``, as a record an AWX workflow can act on."""
+    records = []
+    wanted = set(verdicts)
+    for target in status.get("targets") or []:
+        if target["verdict"] not in wanted:
+            continue
+        job = target.get("last_job") or {}
+        records.append(
+            {
+                "cloud": target["cloud"],
+                "scope": target["scope"],
+                "target": target["target"],
+                "verdict": target["verdict"],
+                "last_job_id": job.get("id"),
+                "reason": offender_reason(target),
+            }
+        )
+    return records
+
+
+def offender_reason(target: Dict[str, Any]) -> str:
+    """Why a target is not in sync, in one sentence."""
+    job = target.get("last_job") or {}
+    verdict = target["verdict"]
+    if verdict == FAILING:
+        error = (job.get("errors") or [{}])[0].get("message")
+        return "its last job %s ended %s%s" % (job.get("id"), job.get("state"), ": %s" % error if error else "")
+    if verdict == STALE:
+        return "last synchronized %s, longer ago than max_age" % target.get("last_success_at")
+    if verdict == NEVER:
+        return "no covering job succeeded in the history read"
+    if verdict == RUNNING:
+        return "no success within max_age; job %s runs" % (target.get("running_job") or {}).get("id")
+    return "synchronized %s" % target.get("last_success_at")
 
 
 def scopes_for(clouds: Optional[List[str]], scopes: Optional[List[str]]) -> List[Tuple[Cloud, str]]:

@@ -81,6 +81,24 @@ def _target_rows(targets: List[Dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def _covers(job: Dict[str, Any], name: str) -> bool:
+    """Whether a window job (``sync_status``'s compact form) covers the target ``name``."""
+    if job.get("everything"):
+        return True
+    if "covers" in job:
+        return name in job["covers"]
+    covered = job.get("targets") or []  # a result of 1.0.0, before jobs carried ``covers``
+    return not covered or name in covered
+
+
+def target_outcome(job: Dict[str, Any], name: str) -> str:
+    """How a job ended for one target: a partial job failed for the targets its errors name, succeeded for the rest."""
+    state = str(job.get("state"))
+    if state == "partial":
+        return "failed" if name in (job.get("errors_for") or []) else "succeeded"
+    return state
+
+
 def timeline_svg(scope: Dict[str, Any], targets: List[Dict[str, Any]], checked_at: datetime.datetime, max_age: int) -> str:
     """The window's jobs of one scope as bars (one ``<g class="job">`` each), a row per target."""
     names = [t["target"] for t in targets]
@@ -109,9 +127,7 @@ def timeline_svg(scope: Dict[str, Any], targets: List[Dict[str, Any]], checked_a
         end = parse_time(job.get("completed_at")) if job.get("state") != "in_progress" else None
         left = x(begin)
         length = max(3.0, x(end) - left)
-        colour = STATE_COLOURS.get(job.get("state"), STATE_COLOURS["unknown"])
-        covered = job.get("targets") or []
-        rows = [i for i, name in enumerate(names) if not covered or any(entry == name for entry in covered)]
+        rows = [i for i, name in enumerate(names) if _covers(job, name)]
         if not rows and not names:
             rows = [0]
         parts.append(
@@ -126,11 +142,21 @@ def timeline_svg(scope: Dict[str, Any], targets: List[Dict[str, Any]], checked_a
         )
         for row in rows or [None]:
             if row is None:  # a job naming only targets the listing does not hold: a thin mark on the axis
+                colour = STATE_COLOURS.get(job.get("state"), STATE_COLOURS["unknown"])
                 parts.append('<rect x="%.1f" y="%d" width="%.1f" height="4" fill="%s"/>' % (left, top - 6, length, colour))
                 continue
+            outcome = target_outcome(job, names[row]) if names else str(job.get("state"))
             parts.append(
-                '<rect x="%.1f" y="%d" width="%.1f" height="%d" rx="2" fill="%s"/>'
-                % (left, top + row * row_height + 3, length, row_height - 6, colour)
+                '<rect class="bar" data-target="%s" data-outcome="%s" x="%.1f" y="%d" width="%.1f" height="%d" rx="2" fill="%s"/>'
+                % (
+                    escape(names[row] if names else "", quote=True),
+                    escape(outcome, quote=True),
+                    left,
+                    top + row * row_height + 3,
+                    length,
+                    row_height - 6,
+                    STATE_COLOURS.get(outcome, STATE_COLOURS["unknown"]),
+                )
             )
         parts.append("</g>")
     axis = top + row_height * max(1, len(names)) + 16
@@ -140,6 +166,13 @@ def timeline_svg(scope: Dict[str, Any], targets: List[Dict[str, Any]], checked_a
     )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def in_sync_sentence(status: Dict[str, Any]) -> str:
+    """The page's one-line answer."""
+    if not status.get("targets"):
+        return "No target found: nothing was checked, so this is not in sync."
+    return "Every target is in sync." if status.get("in_sync") else "Not every target is in sync."
 
 
 def report_html(status: Dict[str, Any], title: str = "CCKM synchronization status") -> str:
@@ -155,7 +188,7 @@ def report_html(status: Dict[str, Any], title: str = "CCKM synchronization statu
         % (
             escape(str(status.get("checked_at"))),
             escape(human_age(max_age)),
-            "Every target is in sync." if status.get("in_sync") else "Not every target is in sync.",
+            in_sync_sentence(status),
         ),
         '<p class="summary">%s</p>' % "".join("<span>%s %d</span>" % (_badge(v), counts.get(v, 0)) for v in VERDICTS),
         '<p class="legend">Jobs: %s</p>'
@@ -173,7 +206,7 @@ def report_html(status: Dict[str, Any], title: str = "CCKM synchronization statu
         )
         body.append(_target_rows(cloud_targets))
         body.append("</tbody></table>")
-        for scope in [s for s in status.get("scopes") or [] if s["cloud"] == cloud_name]:
+        for scope in [s for s in status.get("scopes") or [] if s["cloud"] == cloud_name and s.get("in_use", True)]:
             scope_targets = [t for t in cloud_targets if t["scope"] == scope["scope"]]
             shown = len(scope.get("jobs") or [])
             body.append(
@@ -195,6 +228,7 @@ def report_html(status: Dict[str, Any], title: str = "CCKM synchronization statu
 def report_markdown(status: Dict[str, Any], title: str = "CCKM synchronization status") -> str:
     """A short summary: counts, then every target that is not ok or running."""
     counts = status.get("counts") or {}
+    targets = status.get("targets") or []
     lines = [
         "# %s" % title,
         "",
@@ -202,7 +236,7 @@ def report_markdown(status: Dict[str, Any], title: str = "CCKM synchronization s
         % (
             status.get("checked_at"),
             human_age(status.get("max_age")),
-            "in sync." if status.get("in_sync") else "**not in sync**.",
+            "in sync." if status.get("in_sync") else "**not in sync**%s." % ("" if targets else ": nothing was checked"),
         ),
         "",
         "| " + " | ".join(VERDICTS) + " |",
@@ -210,8 +244,10 @@ def report_markdown(status: Dict[str, Any], title: str = "CCKM synchronization s
         "| " + " | ".join(str(counts.get(v, 0)) for v in VERDICTS) + " |",
         "",
     ]
-    bad = [t for t in status.get("targets") or [] if t["verdict"] not in ("ok", "running")]
-    if bad:
+    bad = [t for t in targets if t["verdict"] not in ("ok", "running")]
+    if not targets:
+        lines.append("No target found: nothing was checked. %s" % " ".join(status.get("warnings") or []))
+    elif bad:
         lines += ["| cloud | scope | target | verdict | last success | last job | last error |", "|---|---|---|---|---|---|---|"]
         for target in bad:
             job = target.get("last_job") or {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import IN_PROGRESS, newest_first
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import IN_PROGRESS, created, newest_first
 
 Job = Dict[str, Any]
 
@@ -25,6 +25,8 @@ NEWEST_PAGE = 50
 """Jobs read per page of a look beyond the running ones: what starts in a scope between two polls fits on one."""
 MAX_PAGE = 1000
 """The largest page asked for (CM may cap it lower; the look then reads on)."""
+LOOKUP_PAGE = 50
+"""Jobs asked for in the look-up of one target by the target filter (its newest covering jobs)."""
 FEW = 5
 """Running jobs missing from the newest pages that are asked for by id; more than this, and pages are read on first."""
 
@@ -38,10 +40,9 @@ class Look(NamedTuple):
     """Ids that were running and that CM now answers 404 for (deleted)."""
     newest: str
     """``createdAt`` of the newest job seen so far: the mark the next look reads back to."""
-
-
-def created(job: Job) -> str:
-    return str(job.get("createdAt") or "")
+    reach: str = ""
+    """``createdAt`` of the oldest job of the newest pages read (every job newer is in ``jobs``); ``""`` when the
+    listing was read to its end."""
 
 
 def look(client: Any, query: JobQuery, running: Iterable[str], since: Optional[str], page_size: int = NEWEST_PAGE) -> Look:
@@ -65,10 +66,16 @@ def look(client: Any, query: JobQuery, running: Iterable[str], since: Optional[s
 
     skip, total = 0, None
     size = min(MAX_PAGE, page_size)
+    reach = ""
+
+    def reached(page: List[Job]) -> str:
+        return "" if not page or skip >= (total or 0) else created(page[-1])
+
     if since is None:
         page, total = client.list_page(query.path, params, 0, size)
         keep(page)
         skip = len(page)
+        reach = reached(page)
         in_progress = JobQuery(query.cloud, scope=query.scope, filter_values=query.filter_values, overall_status=IN_PROGRESS)
         keep(find_jobs(client, in_progress)[0])
     else:
@@ -76,6 +83,7 @@ def look(client: Any, query: JobQuery, running: Iterable[str], since: Optional[s
             page, total = client.list_page(query.path, params, skip, size)
             keep(page)
             skip += len(page)
+            reach = reached(page)
             if not page or skip >= total or any(created(job) <= since for job in page):
                 break
     pages_on = 0
@@ -85,6 +93,7 @@ def look(client: Any, query: JobQuery, running: Iterable[str], since: Optional[s
             break
         keep(page)
         skip += len(page)
+        reach = reached(page)
         pages_on += 1
     gone = []
     for job_id in missing():
@@ -94,4 +103,4 @@ def look(client: Any, query: JobQuery, running: Iterable[str], since: Optional[s
         else:
             keep([job])
     newest = max([since or ""] + [created(job) for job in seen.values()])
-    return Look(newest_first(list(seen.values())), gone, newest)
+    return Look(newest_first(list(seen.values())), gone, newest, reach)

@@ -93,9 +93,14 @@ def summarize_states(jobs: Iterable[Dict[str, Any]]) -> Dict[str, int]:
     return summary
 
 
+def created(job: Dict[str, Any]) -> str:
+    """A job's ``createdAt`` as text: CM's RFC 3339 UTC times order as text, so jobs are compared by it."""
+    return str(job.get("createdAt") or "")
+
+
 def newest_first(jobs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Jobs sorted by ``createdAt`` descending (ISO-8601 strings sort as text), in place."""
-    jobs.sort(key=lambda job: str(job.get("createdAt") or ""), reverse=True)
+    jobs.sort(key=created, reverse=True)
     return jobs
 
 

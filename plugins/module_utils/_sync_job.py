@@ -17,6 +17,12 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import (
+    TargetIndex,
+    job_targets,
+    named_targets,
+    synchronizes_all,
+)
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, IN_PROGRESS, normalize_job
@@ -68,31 +74,22 @@ class StartOutcome(NamedTuple):
     reused: bool
 
 
-def job_targets(cloud: Cloud, job: Job) -> List[str]:
-    """What a job synchronizes, read from every field that may list it; empty means everything."""
-    targets: List[str] = []
-    for key in cloud.job_target_keys:
-        values = job.get(key)
-        if isinstance(values, list):
-            targets += [str(value) for value in values]
-    return targets
-
-
-def synchronizes_all(cloud: Cloud, job: Job) -> bool:
-    return job.get("synchronize_all") is True or not job_targets(cloud, job)
-
-
 def covering_jobs(jobs: List[Job], request: StartRequest) -> List[Job]:
-    """The jobs of ``jobs`` that already do what ``request`` asks."""
-    return [job for job in jobs if covers(job, request)]
+    """The jobs of ``jobs`` that already do what ``request`` asks (a job of everything covers any request)."""
+    wanted = named_targets(request.cloud, request.targets)
+    return [job for job in jobs if _does(job, request, wanted)]
 
 
 def covers(job: Job, request: StartRequest) -> bool:
-    """Whether a running job already does what ``request`` asks (a job of everything covers any request)."""
-    cloud = request.cloud
-    if not synchronizes_all(cloud, job):
-        if request.synchronize_all or not set(request.targets) <= set(job_targets(cloud, job)):
-            return False
+    """Whether a running job already does what ``request`` asks."""
+    return bool(covering_jobs([job], request))
+
+
+def _does(job: Job, request: StartRequest, wanted: TargetIndex) -> bool:
+    if request.synchronize_all and not synchronizes_all(request.cloud, job):
+        return False
+    if not wanted.covers_all(job):
+        return False
     job_regions = job.get("regions") or []  # none: every region
     return not job_regions or (bool(request.regions) and set(request.regions) <= set(job_regions))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import named_targets, synchronizes_all
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
@@ -26,7 +27,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CA
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import (
     StartRequest,
     cancel,
-    job_targets,
     running_jobs,
     start_or_reuse,
 )
@@ -36,7 +36,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module impo
     timing_argspec,
     wait_and_report,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch, TargetWatch
 
 
 def sync_job_argspec() -> Dict[str, Dict[str, Any]]:
@@ -113,8 +113,9 @@ def _jobs_to_cancel(client: Any, cloud: Cloud, scope: str, params: Dict[str, Any
             jobs.append(normalize_job(job))
         return jobs
     running = running_jobs(client, cloud, scope, targets if cloud.filter_option else None)
-    if targets:  # the CM filter (where there is one) first, then the job's own targets: luna has no filter
-        running = [job for job in running if set(targets) & set(job_targets(cloud, job))]
+    if targets:  # the CM filter (where there is one) first, then the job's own list: luna has no filter
+        named = named_targets(cloud, targets)  # a job of everything is not stopped for one of its targets
+        running = [job for job in running if not synchronizes_all(cloud, job) and named.covered_by(job)]
     return running
 
 
@@ -156,6 +157,8 @@ def run_sync_job_module() -> None:
             watched = [outcome.job["id"]] if outcome.job else []
             scope = request.scope
             fail_on = params["fail_on"]
+            # with targets named, each target is judged by its newest covering job: this one, or a newer one
+            targets, floor = request.targets, outcome.job
         else:
             scope = checked_scope(cloud, params.get("scope"))
             client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
@@ -167,12 +170,16 @@ def run_sync_job_module() -> None:
             # wait for every job still stopping, those cancelled by someone else a moment ago too
             watched = [] if module.check_mode else [job["id"] for job in latest if job["state"] not in FINISHED_STATES]
             fail_on = [state for state in params["fail_on"] if state != CANCELLED]  # a cancelled job is the goal
+            targets, floor = [], None
     except CckmError as error:
         fail_from_error(module, error, **result)
     if params["wait"] and watched:
-        query = JobQuery(cloud, scope=scope, ids=watched)
         left = dict(params, timeout=max(0.0, client.deadline - client.clock()))  # one timeout for start and wait
-        wait_and_report(
-            module, IdWatch(client, query, watched), query, left, fail_on, changed=result["changed"], reused=result["reused"]
-        )
+        if targets:
+            query = JobQuery(cloud, scope=scope, filter_values=targets)
+            watch: Any = TargetWatch(client, query, targets, floor=floor)
+        else:
+            query = JobQuery(cloud, scope=scope, ids=watched)
+            watch = IdWatch(client, query, watched)
+        wait_and_report(module, watch, query, left, fail_on, changed=result["changed"], reused=result["reused"])
     module.exit_json(**result)

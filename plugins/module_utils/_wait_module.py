@@ -30,9 +30,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     summarize_states,
     unknown_status_warnings,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import age
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch, TargetWatch
 
 TIMING_DEFAULTS: Dict[str, Any] = {
     "timeout": 1800,
@@ -127,32 +126,6 @@ def _write_progress(path: str, progress: Progress) -> None:
         raise CckmInputError("progress_file", "cannot be written (%s); give a path in a writable directory." % error)
 
 
-def _failure_message(failed: List[Dict[str, Any]]) -> str:
-    parts = []
-    for job in failed:
-        errors = "; ".join("%s: %s" % (e["target"], e["message"].strip() or "(no message)") for e in job["errors"])
-        parts.append(
-            "job %s is %s (overall_status %r)%s"
-            % (job.get("id"), job["state"], job.get("overall_status"), ": " + errors if errors else "")
-        )
-    return "Synchronization ended badly: " + "; ".join(parts) + "."
-
-
-def _stale_failure_message(query: JobQuery, job: Dict[str, Any], now: Optional[float] = None) -> str:
-    """When nothing was running, the newest matching job decides: say so, and when it ended."""
-    ended = job.get("completed_at") or job.get("updatedAt")
-    ago = age(ended, now)
-    errors = "; ".join("%s: %s" % (e["target"], e["message"].strip() or "(no message)") for e in job["errors"])
-    return "No %s was running, so nothing was waited for; the newest matching job, %s, ended %s at %s%s%s." % (
-        query.describe(),
-        job.get("id"),
-        job["state"],
-        ended or "an unknown time",
-        " (%s ago)" % ago if ago else "",
-        ": " + errors if errors else "",
-    )
-
-
 def run_wait_module() -> None:
     module = new_module(wait_argspec())
     params = module.params
@@ -162,7 +135,12 @@ def run_wait_module() -> None:
         client = client_from_module(module, give_up_after=params["timeout"])  # retries inside a poll end with the wait
     except CckmError as error:
         fail_from_error(module, error)
-    watch = IdWatch(client, query, query.ids) if query.ids else FilterWatch(client, query)
+    if query.ids:
+        watch: Any = IdWatch(client, query, query.ids)
+    elif query.filter_values:
+        watch = TargetWatch(client, query, query.filter_values)
+    else:
+        watch = FilterWatch(client, query)
     wait_and_report(module, watch, query, params, params["fail_on"], changed=False)
 
 
@@ -181,6 +159,7 @@ def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, 
     except CckmError as error:
         fail_from_error(module, error, **extra)
     jobs = outcome.jobs
+    judged = watch.judge(jobs, fail_on)
     result: Dict[str, Any] = dict(
         extra,
         sync_jobs=jobs,
@@ -188,17 +167,12 @@ def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, 
         elapsed=round(outcome.elapsed, 2),
         polls=outcome.polls,
         timed_out=outcome.timed_out,
+        **judged.result,
     )
     if outcome.last_error:
         result["last_error"] = outcome.last_error.message
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
-    nothing_ran = isinstance(watch, FilterWatch) and not watch.watched
-    if isinstance(watch, FilterWatch) and not jobs and not outcome.timed_out:
-        module.warn(
-            "No %s exists on CipherTrust Manager, so nothing was waited for. Check the filter value, the cloud "
-            "and the scope: a typo makes this wait succeed without waiting." % query.describe()
-        )
     if outcome.timed_out:
         running = ["%s (%s)" % (job.get("id"), job["state"]) for job in jobs if job["state"] not in FINISHED_STATES]
         message = "Timed out after %.0f s and %s waiting for %s %s synchronization: still running: %s." % (
@@ -211,7 +185,8 @@ def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, 
         if outcome.last_error:
             message += " Last error: %s" % outcome.last_error.message
         module.fail_json(msg=message, **result)
-    failed = [job for job in jobs if job["state"] in fail_on]
-    if failed:
-        module.fail_json(msg=_stale_failure_message(query, failed[0]) if nothing_ran else _failure_message(failed), **result)
+    for warning in judged.warnings:
+        module.warn(warning)
+    if judged.failure:
+        module.fail_json(msg=judged.failure, **result)
     module.exit_json(**result)

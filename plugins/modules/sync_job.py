@@ -19,8 +19,10 @@ description:
     any retry, so one task never starts two jobs. When CM refuses a start because a synchronization
     runs (its status code and message are not documented), the module lists again and reuses a
     covering job, or fails naming the running job and how to wait for it.
-  - With O(wait=true) it then waits for the started, reused or cancelled jobs exactly as
-    M(ciphertrust.cckm.sync_job_wait) does, with the same options, messages and return values.
+  - With O(wait=true) it then waits as M(ciphertrust.cckm.sync_job_wait) does, with the same options, messages
+    and return values. A start of named targets waits per target - each is judged by its newest covering job,
+    which is the started or reused job unless a newer one covering it starts meanwhile - and returns RV(targets);
+    a start of everything, and a cancel, wait for those jobs by id.
 author:
   - ciphertrust.cckm contributors (@ciphertrust-cckm)
 options:
@@ -66,7 +68,8 @@ options:
   wait:
     description:
       - Wait until the started, reused or cancelled jobs have stopped, as M(ciphertrust.cckm.sync_job_wait)
-        does. With O(state=cancelled), a job ending cancelled never fails the task.
+        does (per target, when targets are named). With O(state=cancelled), a job ending cancelled never fails
+        the task.
       - "Without it, the task's time is bounded by the start's own attempts: a POST is sent at most 3 times,
         each only after the running jobs were listed and showed no job was started, and a POST that timed
         out is followed by a pause of 2 x O(request_timeout) (at most 60 s) before that look. A CM that never
@@ -142,7 +145,7 @@ RETURN = r"""
 sync_jobs:
   description:
     - The started, reused or cancelled jobs, with the raw CM fields plus C(state) and C(errors) (see the
-      info modules); after O(wait=true), their final state.
+      info modules); after O(wait=true), their final state (with targets named, the jobs that decided for them).
     - Empty in check mode when a job would be started.
   returned: always
   type: list
@@ -160,6 +163,17 @@ reused:
   returned: always
   type: bool
   sample: false
+targets:
+  description:
+    - With O(wait=true) and targets named, one entry per target - C(target), C(state) (what its newest covering
+      job did for it), C(job_id), C(finished_at) and C(errors) - as M(ciphertrust.cckm.sync_job_wait) returns it.
+  returned: when O(wait=true) and O(state=started) with targets
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  sample:
+    - {"target": "kms-prod", "state": "succeeded", "job_id": "0ea5d52e-387c-44fa-b079-21c8b768f77b",
+       "finished_at": "2026-12-01T02:00:41Z", "errors": []}
 summary:
   description: With O(wait=true), the number of jobs per normalized state; every state is present.
   returned: when O(wait=true)

@@ -8,15 +8,24 @@ module: sync_job_wait
 short_description: Wait until CipherTrust Manager CCKM synchronization jobs finish
 version_added: 0.1.0
 description:
-  - Waits until none of the watched CCKM synchronization jobs of one cloud is in progress, then
-    reports how each ended. One task replaces a C(uri) + C(until) polling loop.
-  - Watch jobs by O(id), or every job that matches the cloud's scope filter (for example O(kms) for AWS).
-    With neither, every job of the cloud and scope is watched. If nothing is in progress, the task
-    returns at once with the newest matching job.
+  - Waits until CCKM synchronization of one cloud has finished, then reports how it ended. One task replaces a
+    C(uri) + C(until) polling loop. What it waits for, and what decides whether it fails, depends on what it is given.
+  - "With targets named (the cloud's scope filter, for example O(kms) for AWS): each target is judged by
+    B(the newest job that covers it) - a job that lists it (by name, by CM's id, by the cloud's own id, or as
+    C(<name>::<subscription>) for Azure) or that synchronizes everything. The wait ends when no target's
+    newest covering job is in progress (a job for a target started while the wait runs supersedes the older
+    one), and fails when any target's newest covering job ended in a O(fail_on) state, naming each such target,
+    its job, state and errors, and the targets that succeeded. So one target's success never hides another's
+    failure. A target no job covers is named in a warning. RV(targets) says how each ended."
+  - With O(id), it waits for those jobs and fails if any of them ends in a O(fail_on) state.
+  - With neither, it waits for every job of the cloud and scope in progress; if none is, returns at once with the
+    newest job of the scope (a O(fail_on) state of that job fails the task, and the message says no job ran).
   - It logs in once, renews its token as it expires, and rides out CM restarts and transient
     server errors (5xx, 429, dropped connections) until O(timeout).
-  - Polling by filter costs one listing request per poll however many jobs match; polling by id
-    costs at most one request per still-running job per poll.
+  - A poll costs the same however long CM's history is - by targets, the scope's newest page (the first poll
+    also reads the cloud's target listing once, for the targets' other names, and looks up a target whose newest
+    job is below that page by the target filter), plus one request per deciding job still running that is not
+    on the page; by id, at most one request per still-running job.
   - A watched job that disappears from CM while the wait watches it (deleted) ends the wait at once,
     with a message that names the job.
 author:
@@ -29,7 +38,7 @@ options:
   id:
     description:
       - Ids of the jobs to wait for. An id that does not exist fails the task at once.
-      - Mutually exclusive with the scope filters.
+      - Mutually exclusive with the scope filters (the targets).
     type: list
     elements: str
   timeout:
@@ -53,12 +62,19 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Wait for the AWS synchronization jobs of two KMS accounts (connection from CM_* variables)
+- name: Wait for the AWS synchronization of two KMS accounts; fail if either's newest job failed or was cancelled
   ciphertrust.cckm.sync_job_wait:
     cloud: aws
     kms: [kms-prod, kms-dr]
     timeout: 3600
   register: sync
+
+- name: Say how each account ended
+  ansible.builtin.debug:
+    msg: "{{ item.target }}: {{ item.state }} (job {{ item.job_id }}, ended {{ item.finished_at }})"
+  loop: "{{ sync.targets }}"
+  loop_control:
+    label: "{{ item.target }}"
 
 - name: Wait for jobs started elsewhere, by id, tolerating partial results
   ciphertrust.cckm.sync_job_wait:
@@ -84,7 +100,8 @@ RETURN = r"""
 sync_jobs:
   description:
     - Final state of every watched job, newest first, with the raw CM fields plus C(state) and C(errors)
-      (see the info modules). When watching by filter and nothing was in progress, the newest matching job.
+      (see the info modules). With targets named, the jobs that decided (each target's newest covering job,
+      each once); with neither targets nor ids and nothing in progress, the newest job of the scope.
   returned: always
   type: list
   elements: dict
@@ -97,6 +114,21 @@ sync_jobs:
       createdAt: "2020-11-05T06:39:45.726289Z"
       completed_at: "2020-11-05T06:39:57.973157Z"
       detailed_status: {"123456789012/us-east-1": "region synchronized successfully"}
+targets:
+  description:
+    - With targets named (the scope filter), one entry per target, in the order given - C(target), C(state)
+      (what its newest covering job did for it; a partial job is V(succeeded) for a target its errors do not
+      name; null when no job covers it), C(job_id), C(finished_at) (null while running) and C(errors) (that
+      job's errors that name this target).
+  returned: when targets are named
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  sample:
+    - {"target": "kms-prod", "state": "failed", "job_id": "0ea5d52e-387c-44fa-b079-21c8b768f77b",
+       "finished_at": "2026-12-01T02:00:41Z", "errors": [{"target": "kms-prod", "message": "Error synchronizing"}]}
+    - {"target": "kms-dr", "state": "succeeded", "job_id": "9b1f0c2a-5d43-4f7e-8a61-2c7e0d9b3f55",
+       "finished_at": "2026-12-01T03:00:12Z", "errors": []}
 summary:
   description: Number of watched jobs per normalized state; every state is present.
   returned: always

@@ -14,6 +14,11 @@ description:
   - The targets come from CM's own listings (every page; archived AWS KMS accounts are skipped). A job covers
     a target when it lists it (by name, by id, by the cloud's own id, or as C(<name>::<subscription>) for
     Azure) or when it synchronizes everything (no target list).
+  - "Nothing found is never in sync: a listing that answers with no live target while the scope's jobs name
+    targets (a user whose role sees none of them, a listing CM filters by permission) makes that scope take its
+    targets from the jobs (C(targets_from: seen)), with a warning. When no target is found at all, RV(in_sync)
+    is false, a warning says what was read, and O(fail_when) with any value fails the task. A scope with neither
+    a target nor a job is reported with C(in_use: false)."
   - "Each target gets a verdict, decided in this order: V(failing) (the newest finished covering job failed,
     was cancelled, or completed with an error for this target in C(detailed_status); a retry that runs does
     not change that until it succeeds), V(ok) (the last success is within O(max_age)), V(running) (no
@@ -164,9 +169,12 @@ counts:
   sample: {"ok": 40, "running": 2, "failing": 1, "stale": 3, "never": 1}
 scopes:
   description:
-    - One entry per cloud and scope read, with C(cloud), C(scope), C(counts), C(targets_from) (V(discovered)
-      or V(seen)), C(jobs_in_window) (jobs read that are younger than O(max_age)) and C(jobs), the newest
-      200 of them (C(id), C(state), C(createdAt), C(completed_at), C(targets)), for a timeline.
+    - One entry per cloud and scope read, with C(cloud), C(scope), C(in_use) (false when the scope has
+      neither a target nor a job), C(counts), C(targets_from) (V(discovered) or V(seen)), C(jobs_in_window)
+      (jobs read that are younger than O(max_age)) and C(jobs), the newest 200 of them, for a timeline - C(id),
+      C(state), C(createdAt), C(completed_at), C(targets) (as the job lists them), C(everything) (it
+      synchronizes every target), C(covers) (the names of the targets it lists) and C(errors_for) (the targets
+      its errors name - a partial job failed for these and succeeded for the others).
   returned: always
   type: list
   elements: dict
@@ -175,11 +183,12 @@ scopes:
       scope: keys
       targets_from: discovered
       counts: {"ok": 2, "running": 0, "failing": 0, "stale": 0, "never": 0}
+      in_use: true
       jobs_in_window: 1
       jobs: [{"id": "0ea5d52e-387c-44fa-b079-21c8b768f77b", "state": "succeeded", "createdAt": "2026-12-01T02:00:00Z",
-              "completed_at": "2026-12-01T02:00:41Z", "targets": []}]
+              "completed_at": "2026-12-01T02:00:41Z", "targets": [], "everything": true, "covers": [], "errors_for": []}]
 in_sync:
-  description: Whether every target is V(ok) or V(running).
+  description: Whether every target is V(ok) or V(running); false when no target was found (nothing was checked).
   returned: always
   type: bool
   sample: false

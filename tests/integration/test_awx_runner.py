@@ -20,6 +20,7 @@ from tests.integration.helpers import (
     scan_for_secrets,
     task,
 )
+from tests.simulator.seed import seed_fleet
 
 pytestmark = pytest.mark.tools
 
@@ -196,3 +197,28 @@ def test_the_survey_can_start_the_sync_first(sim, tmp_path):
     result = runner_stats(pdd, "start")["wait_for_sync_result"]
     assert result["started"] is True and result["summary"]["succeeded"] == 1
     assert [entry["body"] for entry in sim.start_bodies] == [{"kms": ["kms-prod"]}]
+
+
+def test_the_fleet_job_template_publishes_each_offender_as_a_record_to_act_on(sim, tmp_path):
+    seed_fleet(sim)
+    template = os.path.join(ROOT, "docs", "awx", "sync_report_job_template.yml")
+    pdd = private_data_dir(tmp_path, sim, {"sync_report_clouds": "aws"}, playbook_file=template)
+    proc = run_runner(pdd, "fleet")
+    assert proc.returncode != 0, "the template's gate fails on failing, stale and never"
+    report = runner_stats(pdd, "fleet")["sync_report"]
+    assert report["in_sync"] is False
+    offenders = {(o["scope"], o["target"]): o for o in report["offenders"]}
+    expected = {
+        (scope, "aws-%s-%s" % (listing, verdict))
+        for scope, listing in (("keys", "kms"), ("custom_key_stores", "custom-key-stores"))
+        for verdict in ("failing", "stale", "never")
+    }
+    assert set(offenders) == expected
+    failing = offenders[("keys", "aws-kms-failing")]
+    assert set(failing) == {"cloud", "scope", "target", "verdict", "last_job_id", "reason"}
+    assert (
+        failing["verdict"] == "failing"
+        and failing["last_job_id"]
+        and failing["reason"].startswith("its last job %s ended partial: Error listing keys" % failing["last_job_id"])
+    )
+    assert offenders[("keys", "aws-kms-never")]["last_job_id"] is None

@@ -22,7 +22,7 @@ SCENARIOS = [
     "6. lateness",
     "7. start and wait",
     "8. event source",
-    "9. wait by scope filter",
+    "9. wait on 20 targets",
 ]
 
 
@@ -52,7 +52,7 @@ def test_quick_benchmark_run_writes_the_report(tmp_path):
     # requests per poll, judged: flat across 1,000 and 10,000 jobs of history, stuck jobs included
     source = [line for line in page.splitlines() if line.startswith("| 8. event source") and "first poll / each later" in line]
     assert len(source) == 2 and all(line.endswith("| yes |") for line in source), source
-    waits = [line for line in page.splitlines() if line.startswith("| 9. wait by scope filter")]
+    waits = [line for line in page.splitlines() if line.startswith("| 9. wait on 20 targets")]
     assert len(waits) == 6 and all(line.endswith("| yes |") for line in waits), waits  # 2 sizes x 2 filters + 2 flat
     lateness = [line for line in page.splitlines() if ": lateness (s), after vs before" in line]
     assert len(lateness) == 3 and all(line.endswith("| yes |") for line in lateness), lateness

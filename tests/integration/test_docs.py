@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.integration.helpers import BIN, ROOT, playbook, task
+from tests.simulator.families import FAMILIES
 from tests.simulator.seed import seed_demo
 
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
@@ -96,7 +97,8 @@ def as_playbook(text: str) -> str:
 
 
 def seed(sim) -> None:
-    """The demo's finished jobs, and for each filter value the docs use a newer one that succeeded.
+    """The demo's finished jobs, CM's target listings holding what the docs name, and a fleet in sync: in every
+    scope a newer job of everything that succeeded (the docs' gates pass, as they do on a healthy CM).
 
     Nothing runs, so that a start in the docs starts (CM refuses a start while a sync runs), and a
     start with ``wait`` waits for a job of a few seconds.
@@ -104,8 +106,16 @@ def seed(sim) -> None:
     seed_demo(sim, running_for=0)
     sim.starting.duration = 2.0
     now = time.time()
-    for cloud, values in (("aws", ["kms-prod", "kms-dr"]), ("azure", ["vault1", "vault2"])):
+    listed = set()
+    for family in FAMILIES.values():
+        if family.targets_path not in listed:
+            listed.add(family.targets_path)
+            for name in family.sample_targets or ("partition-1",):
+                sim.add_target(family.cloud, name, scope=family.scope)
+        sim.add_job(family.cloud, family.scope, filter_values=[], created=now - 120)
+    for cloud, values in (("aws", ["kms-dr"]), ("azure", ["vault1", "vault2"])):
         for value in values:
+            sim.add_target(cloud, value)
             sim.add_job(cloud, filter_values=[value], created=now - 60)
 
 

@@ -239,7 +239,8 @@ def test_wait_under_fault(sim, ansible, monkeypatch, fault):
             for i in range(INFO_JOBS)
         ]
         move_list_once(sim, fault.moves, victim=made[0])
-        args = dict(cloud="aws", kms=["kms-a"], **WAIT_TIMING)
+        # the whole scope: every running job is waited for (by targets, only kms-a's newest job would decide)
+        args = dict(cloud="aws", **WAIT_TIMING)
         run = run_module(sim, ansible, monkeypatch, "wait", fault, "sync_job_wait", args, env)
         watched = sorted(made[i] for i in running)
         per_poll = 3

@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from tests.integration.conftest import ROOT
+from tests.unit.test_release import RELEASES
+from tests.unit.test_release import plugins as documented_plugins
 
 BIN = os.path.dirname(sys.executable)
 pytestmark = pytest.mark.tools
@@ -49,7 +51,11 @@ def test_tarball_installs_into_a_clean_path_and_runs(sim, ansible, tmp_path):
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
         changelog = archive.extractfile("CHANGELOG.rst").read().decode()
-    assert not [name for name in plugins_in(names) if name not in changelog], "CHANGELOG.rst names every plugin"
+    # a plugin added since the newest release is named when make release writes CHANGELOG.rst (test_release
+    # checks it waits for galaxy.yml's next version and a fragment)
+    waiting = {"ciphertrust.cckm." + plugin.name for plugin in documented_plugins() if plugin.version_added not in RELEASES}
+    unnamed = [name for name in plugins_in(names) if name not in changelog and name not in waiting]
+    assert not unnamed, "CHANGELOG.rst names every released plugin: %s" % unnamed
     assert "plugins/modules/sync_job_wait.py" in names and "roles/wait_for_sync/tasks/main.yml" in names
     assert "meta/execution-environment.yml" in names and "requirements.txt" in names and "CHANGELOG.rst" in names
     leaked = [n for n in names if any(n == d.rstrip("/") or n.startswith(d) or ("/" + d) in ("/" + n) for d in DEV_ONLY)]

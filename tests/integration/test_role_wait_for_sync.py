@@ -12,12 +12,12 @@ pytestmark = pytest.mark.every_core
 
 
 def test_role_prints_progress_and_publishes_stats(sim, ansible):
-    for _job in range(3):
-        sim.add_job("aws", filter_values=["kms-prod"], duration=7, starts_when_seen=True)
+    for name in ("kms-prod", "kms-dr", "kms-test"):
+        sim.add_job("aws", filter_values=[name], duration=7, starts_when_seen=True)
     run = ansible.playbook(
         role_playbook(
             wait_for_sync_cloud="aws",
-            wait_for_sync_filters={"kms": ["kms-prod"]},
+            wait_for_sync_filters={"kms": ["kms-prod", "kms-dr", "kms-test"]},
             wait_for_sync_poll_interval="1",
             wait_for_sync_progress_interval="2",
             wait_for_sync_scope="",
@@ -31,8 +31,10 @@ def test_role_prints_progress_and_publishes_stats(sim, ansible):
     assert len(progress) >= 2, run.stdout
     assert all(int(count) == 3 for count, _elapsed in progress[:1])
     assert "aws keys synchronization finished after" in run.stdout and "3 succeeded" in run.stdout
+    assert "targets: kms-prod succeeded, kms-dr succeeded, kms-test succeeded" in run.stdout
     result = run.result("show result")["wait_for_sync_result"]
     assert result["summary"]["succeeded"] == 3 and result["timed_out"] is False and result["polls"] >= 3
+    assert [t["target"] for t in result["targets"]] == ["kms-prod", "kms-dr", "kms-test"]
     assert isinstance(result["elapsed"], float) and isinstance(result["polls"], int) and result["failed"] is False
     assert "CUSTOM STATS" in run.stdout and "wait_for_sync_result" in run.stdout.split("CUSTOM STATS")[1]
     assert sim.stats()["logins"] == 1
@@ -98,9 +100,9 @@ def test_a_filter_matching_nothing_warns_in_the_module_and_the_summary(sim, ansi
     sim.add_job("aws", filter_values=["kms-prod"])
     run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", wait_for_sync_filters="kms=kms-prd"))
     assert run.rc == 0, run.output
-    warning = "No aws keys synchronization job matching kms=kms-prd exists on CipherTrust Manager"
+    warning = "No aws keys synchronization job covers kms=kms-prd on CipherTrust Manager"
     assert warning in run.result("show result")["wait_for_sync_result"]["warnings"][0]
-    assert "0 job(s). Warning: " + warning in run.stdout.replace("\n", " ")
+    assert "0 job(s); targets: kms-prd no job. Warning: " + warning in run.stdout.replace("\n", " ")
 
 
 def test_role_in_check_mode(sim, ansible):

@@ -98,20 +98,24 @@ def test_unknown_id_fails_at_once(sim, ansible):
 
 
 @BOTH_FILTERS
-def test_200_jobs_by_filter_cost_one_listing_per_poll_after_the_first(sim, ansible):
+def test_20_targets_with_200_running_jobs_cost_one_listing_per_poll_after_the_first(sim, ansible):
+    # Each vault's newest job decides for it; the older ones running beside it are not waited for.
     now = time.time()
+    vaults = ["vault-%02d" % index for index in range(20)]
     for index in range(200):
-        sim.add_job("azure", filter_values=["vault-a"], polls=3 + index % 3, created=now - index * 0.01)
+        sim.add_job("azure", filter_values=[vaults[index % 20]], polls=3 + index % 3, created=now - index * 0.01)
     for index in range(50):
-        sim.add_job("azure", filter_values=["vault-b"], duration=600, created=now - 100 - index)
-    run = ansible.playbook(wait_playbook(cloud="azure", key_vaults=["vault-a"], poll_interval=1, max_poll_interval=1))
+        sim.add_job("azure", filter_values=["vault-other"], duration=600, created=now - 100 - index)
+    run = ansible.playbook(wait_playbook(cloud="azure", key_vaults=vaults, poll_interval=1, max_poll_interval=1))
     assert run.rc == 0, run.output
     result = run.result("wait")
-    assert result["summary"]["succeeded"] == 200 and len(result["sync_jobs"]) == 200
+    assert result["summary"]["succeeded"] == 20 and len(result["sync_jobs"]) == 20
+    assert [t["target"] for t in result["targets"]] == vaults and {t["state"] for t in result["targets"]} == {"succeeded"}
     stats = sim.stats()
     # the first poll: the newest page and one listing per status spelling (a lenient filter shows itself only
-    # by answering the other spelling, and here every job has one); then one listing a poll, no GET
+    # by answering the other spelling, and here every job has one); then one listing a poll, no GET, no look-up
     assert stats["list"] <= result["polls"] - 1 + 3 and "get" not in stats and stats["logins"] == 1, stats
+    assert stats["list_targets"] == 1, "the vaults' other names read once"
 
 
 @BOTH_FILTERS
@@ -176,10 +180,10 @@ def test_nothing_running_and_the_newest_job_failed_long_ago_says_so(sim, ansible
     assert run.rc == 2
     message = run.result("wait")["msg"]
     assert message.startswith(
-        "No aws keys synchronization job matching kms=kms-prod was running, so nothing was waited for; the newest "
-        "matching job, %s, ended failed at 20" % job
+        "No aws keys synchronization job covering kms=kms-prod was running, so nothing was waited for; 1 of 1 "
+        "targets' newest jobs ended badly: kms-prod: its newest covering job, %s, ended failed at 20" % job
     ), message
-    assert "(3 h 10 min ago): aws-target-1: Error synchronizing" in message and run.result("wait")["polls"] == 1
+    assert "(3 h 10 min ago): kms-prod: Error synchronizing" in message and run.result("wait")["polls"] == 1
 
 
 @BOTH_FILTERS
@@ -187,5 +191,6 @@ def test_a_filter_that_matches_no_job_warns_naming_it(sim, ansible):
     sim.add_job("aws", filter_values=["kms-prod"])
     run = ansible.adhoc("ciphertrust.cckm.sync_job_wait", "cloud=aws kms=kms-prd")
     assert run.rc == 0, run.output
-    assert "No aws keys synchronization job matching kms=kms-prd exists on CipherTrust Manager" in run.flat_output
-    assert run.result("")["sync_jobs"] == []
+    assert "No aws keys synchronization job covers kms=kms-prd on CipherTrust Manager" in run.flat_output
+    result = run.result("")
+    assert result["sync_jobs"] == [] and [(t["target"], t["state"]) for t in result["targets"]] == [("kms-prd", None)]

@@ -62,6 +62,10 @@ def test_the_page_renders_in_a_real_browser_with_every_row_and_a_bar_per_job(sim
     timelines = re.findall(r'<svg class="timeline".*?</svg>', dom, flags=re.S)
     assert len(timelines) == len(FAMILIES)
     assert all(len(re.findall(r'<g class="job"', svg)) == 2 for svg in timelines)
+    # the partial job is one job with two outcomes: red on the target its error names, green on the other
+    bars = re.findall(r'<rect class="bar" data-target="([^"]+)" data-outcome="([^"]+)"', dom)
+    outcomes = {(target.rsplit("-", 1)[1], outcome) for target, outcome in bars}
+    assert outcomes == {("failing", "failed"), ("ok", "succeeded"), ("running", "in_progress")}, outcomes
     console = [line for line in dumped.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line or "Failed to load" in line]
     assert console == [], console
     os.makedirs(ARTIFACTS, exist_ok=True)
@@ -74,3 +78,12 @@ def test_the_page_renders_in_a_real_browser_with_every_row_and_a_bar_per_job(sim
         check=False,
     )
     assert taken.returncode == 0 and os.path.getsize(shot) > 10000, taken.stderr[-2000:]
+
+
+def test_a_cm_with_nothing_in_it_writes_a_page_that_says_nothing_was_checked_and_fails_the_gate(sim, ansible, tmp_path):
+    run = ansible.playbook(report_playbook(tmp_path / "empty", sync_report_clouds="aws", sync_report_fail_when="stale"))
+    assert run.rc == 2
+    assert "No target found, so nothing was checked (fail_when: stale)" in run.output
+    page = (tmp_path / "empty" / "index.html").read_text()
+    assert "No target found: nothing was checked, so this is not in sync." in page and "<svg" not in page
+    assert "**not in sync**: nothing was checked" in (tmp_path / "empty" / "summary.md").read_text()

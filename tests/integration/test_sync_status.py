@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.integration.helpers import playbook, task
 from tests.simulator.families import FAMILIES
-from tests.simulator.seed import FLEET_VERDICTS, fleet_target, seed_fleet
+from tests.simulator.seed import FLEET_VERDICTS, fleet_target, seed_demo, seed_fleet
 
 STATUS = "ciphertrust.cckm.sync_status"
 
@@ -80,3 +80,32 @@ def test_jobs_of_everything_cover_every_target_and_targets_span_pages(sim, ansib
     assert verdicts(result)[("luna", "keys", "partition-a")] == "stale"
     assert result["in_sync"] is False and result["max_age"] == 5400
     assert sim.stats()["list_targets:/api/v1/cckm/google/key-rings"] == 3
+
+
+def test_jobs_but_no_listed_target_take_targets_from_the_jobs_and_warn(sim, ansible):
+    # the simulator as `make simulator --seed demo` starts it: jobs in every scope, empty target listings
+    seed_demo(sim, running_for=0)
+    run = ansible.adhoc(STATUS, "clouds=aws,azure max_age=12h")
+    assert run.rc == 0, run.output[-3000:]
+    result = run.result("")
+    assert result["in_sync"] is False and result["targets"], "a failed job is never hidden behind an empty listing"
+    assert {s["targets_from"] for s in result["scopes"]} == {"seen"} and all(s["in_use"] for s in result["scopes"])
+    assert {t["target"] for t in result["targets"] if t["cloud"] == "aws"} == {"kms-prod"}
+    assert result["counts"]["failing"] == 5, "each scope's newest job failed"
+    assert "GET /api/v1/cckm/aws/kms) answered no live target, while aws keys has jobs that name targets" in run.flat_output
+
+
+def test_a_cm_with_no_target_and_no_job_is_never_in_sync_and_fails_any_gate(sim, ansible):
+    run = ansible.playbook(
+        playbook(
+            task("report", STATUS, {"clouds": ["aws", "sap"]}),
+            task("gate", STATUS, {"clouds": ["aws", "sap"], "fail_when": ["stale"]}, ignore_errors=True),
+        )
+    )
+    assert run.rc == 0, run.output[-3000:]
+    result = run.result("report")
+    assert result["in_sync"] is False and result["targets"] == [] and set(result["counts"].values()) == {0}
+    assert [s["in_use"] for s in result["scopes"]] == [False, False, False]
+    assert "No target found in the 3 scopes read (aws keys, aws custom_key_stores, sap keys), with 0 jobs" in run.flat_output
+    assert run.status("gate") == "failed"
+    assert run.result("gate")["msg"].startswith("No target found, so nothing was checked (fail_when: stale): 3 scopes read")

@@ -512,35 +512,44 @@ def _api_requests(sim: Simulator) -> int:
     return stats.get("requests", 0) - stats.get("logins", 0) - stats.get("refreshes", 0)
 
 
-def filtered_wait_cost(bench: Bench, histories: List[int], polls: int = 4) -> Samples:
-    """9: requests of each poll of a wait by scope filter (``FilterWatch``, over real HTTPS), per history size.
+WAIT_TARGETS = 20
+"""Targets of the wait whose cost row 9 measures."""
 
-    The target holds ``history`` finished jobs, one job running on top and one stuck in progress since
-    2022 under all of them; CM's status filter exact (one spelling a listing) or lenient (both).
+
+def filtered_wait_cost(bench: Bench, histories: List[int], polls: int = 4) -> Samples:
+    """9: requests of each poll of a wait on 20 targets (``TargetWatch``, over real HTTPS), per history size.
+
+    ``history`` finished jobs of another target lie above every named target's newest job; one named
+    target's newest job runs on top, another's has been stuck in progress since 2022, under all of them; the
+    other 18 ended long ago. CM's status filter exact (one spelling a listing) or lenient (both).
     """
     _use_collection()
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import TargetWatch
 
     sim = bench.sim
     samples: Samples = {"filtered_wait": []}
+    targets = ["kms-%02d" % index for index in range(WAIT_TARGETS)]
     for mode in ("exact", "lenient"):
         for history in histories:
             sim.reset()
             sim.status_filter = mode
             now = time.time()
-            sim.add_jobs("aws", history, filter_values=["kms-prod"], created=now - 86400, duration=60)
-            sim.add_job("aws", filter_values=["kms-prod"], created=STUCK_SINCE, duration=10**9, spelling="in progress")
-            sim.add_job("aws", filter_values=["kms-prod"], created=now - 10, duration=3600)
-            watch = FilterWatch(_collection_client(sim), JobQuery(CLOUDS["aws"], filter_values=["kms-prod"]))
+            sim.add_job("aws", filter_values=[targets[1]], created=STUCK_SINCE, duration=10**9, spelling="in progress")
+            for index, name in enumerate(targets[2:]):
+                sim.add_job("aws", filter_values=[name], created=now - 2 * 86400 - index, duration=60)
+            sim.add_jobs("aws", history, filter_values=["kms-busy"], created=now - 86400, duration=60)
+            sim.add_job("aws", filter_values=[targets[0]], created=now - 10, duration=3600)
+            query = JobQuery(CLOUDS["aws"], filter_values=targets)
+            watch = TargetWatch(_collection_client(sim), query, targets)
             per_poll = []
             for _poll in range(polls):
                 before = _api_requests(sim)
-                watched = watch.poll()
+                deciding = watch.poll()
                 per_poll.append(_api_requests(sim) - before)
-            if len(watched) != 2:
-                raise RuntimeError("the wait watched %d jobs, not the running and the stuck one" % len(watched))
+            if len(deciding) != WAIT_TARGETS:
+                raise RuntimeError("the wait found %d deciding jobs, not one per target" % len(deciding))
             samples["filtered_wait"].append(
                 {"mode": mode, "history": history, "first": per_poll[0], "later": max(per_poll[1:]), "stuck": 1}
             )

@@ -49,7 +49,8 @@ class SimJob:
         self.outcome = outcome
         self.spelling = spelling
         self.created = created if created is not None else time.time()  # the simulator passes its clock's now
-        self.targets = list(targets) or ["%s-target-1" % family.cloud]
+        # what detailed_status names: the targets given, else those the job lists, as CM does
+        self.targets = list(targets) or list(self.filter_values) or ["%s-target-1" % family.cloud]
         self.cancelled_at: Optional[float] = None
         self.cancel_settle = 0.0  # seconds a cancelled job stays in progress (abort: true) before it stops
         self.fields = dict(fields or {})  # more fields the job carries (regions, synchronize_all, ...)

@@ -13,16 +13,24 @@ def job(job_id: str, status: str = "completed", created: str = "", **fields: Any
 
 
 class FakeCM:
-    """Jobs per path, newest first, listed with CM's paging and an exact or lenient status filter."""
+    """Jobs per path, newest first, listed with CM's paging, an exact or lenient status filter and a target filter
+    (``kms``: jobs that list one of the values; ``with_all``: and the jobs of everything, as a CM might)."""
 
-    def __init__(self, jobs: List[Job], lenient: bool = False, path: str = "/jobs") -> None:
+    def __init__(self, jobs: List[Job], lenient: bool = False, path: str = "/jobs", with_all: bool = False) -> None:
         self.path = path
         self.jobs = sorted(jobs, key=lambda j: j["createdAt"], reverse=True)
         self.lenient = lenient
+        self.with_all = with_all
         self.pages: List[Tuple[Dict[str, Any], int, int]] = []  # (query, skip, limit) of every listing request
         self.gets: List[str] = []
+        self.listings: Dict[str, List[Dict[str, Any]]] = {}  # target listing path -> resources
 
     def _matches(self, item: Job, query: Dict[str, Any]) -> bool:
+        wanted = query.get("kms")
+        if wanted is not None:
+            listed = item.get("kms") or []
+            if not (set(wanted) & set(listed) or (self.with_all and not listed)):
+                return False
         status = query.get("overall_status")
         if status is None:
             return True
@@ -36,6 +44,9 @@ class FakeCM:
         return matching[skip : skip + limit], len(matching)
 
     def read_listing(self, path: str, query: Dict[str, Any], skip: int = 0, limit: Optional[int] = None) -> Tuple[List[Job], int]:
+        if path in self.listings or "synchroniz" not in path:  # a target listing, not a listing of jobs
+            resources = self.listings.get(path, [])
+            return list(resources), len(resources)
         found, total = self.list_page(path, query, skip, limit if limit is not None else 10**6)
         return found, total
 

@@ -265,7 +265,7 @@ def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
     assert "C(fake_rings)" in " ".join(role["wait_for_sync_filters"]["description"])
     tasks = texts["roles/wait_for_sync/tasks/main.yml"]
     assert 'fake_rings: "{{ wait_for_sync__filters.filters.fake_rings | default(omit) }}"' in tasks
-    assert 'fake_rings: "{{ wait_for_sync__watch.fake_rings | default(omit) }}"' in tasks
+    assert 'fake_rings: "{{ wait_for_sync__filters.filters.fake_rings | default(omit) }}"' in tasks
     fragments = {}
     exec(compile(texts["plugins/doc_fragments/cckm.py"], "cckm.py", "exec"), fragments)
     fragment = fragments["ModuleDocFragment"]

@@ -8,7 +8,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQ
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
-QUERY = JobQuery(CLOUDS["aws"], filter_values=["kms-a"])
+QUERY = JobQuery(CLOUDS["aws"])  # a whole scope: a wait that names targets is a TargetWatch
 
 
 def history(running=("10",), finished=12):
