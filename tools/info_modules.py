@@ -284,7 +284,7 @@ def render(name: str) -> str:
         + '"""\n\nRETURN = r"""'
         + returns
         + '"""\n\n'
-        + "from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import run_info_module\n\n\n"
+        + "from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.info import run_info_module\n\n\n"
         + 'def main():\n    run_info_module(%s)\n\n\nif __name__ == "__main__":\n    main()\n' % json.dumps(name)
     )
 

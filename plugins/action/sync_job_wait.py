@@ -19,8 +19,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._progress import progress_line, read_progress
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._redact import SECRET_OPTIONS, redact
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.redact import SECRET_OPTIONS, redact
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import progress_line, read_progress
 
 display = Display()
 

@@ -6,8 +6,8 @@ sync_report_offenders.yml)."""
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import FAIL_WHEN_CHOICES, offender_records
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._report import report_html, report_markdown
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.report import report_html, report_markdown
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FAIL_WHEN_CHOICES, offender_records
 
 
 def _checked(status, name):

@@ -158,7 +158,7 @@ summary:
   sample: {"in_progress": 0, "succeeded": 1, "partial": 0, "failed": 0, "cancelled": 1, "unknown": 0}
 """
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import run_info_module
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.info import run_info_module
 
 
 def main():

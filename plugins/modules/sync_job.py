@@ -196,7 +196,7 @@ timed_out:
   sample: false
 """
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job_module import run_sync_job_module
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.sync_job import run_sync_job_module
 
 
 def main():

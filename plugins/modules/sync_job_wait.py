@@ -156,7 +156,7 @@ last_error:
   sample: "CipherTrust Manager answered GET https://cm.example.com/api/v1/cckm/aws/synchronization-jobs with HTTP 503"
 """
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import run_wait_module
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait import run_wait_module
 
 
 def main():

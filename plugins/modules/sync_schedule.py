@@ -201,7 +201,7 @@ reused:
   sample: false
 """
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedule_module import run_schedule_module
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.schedule import run_schedule_module
 
 
 def main():

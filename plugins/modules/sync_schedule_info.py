@@ -81,7 +81,7 @@ schedules:
           started_at: "2026-12-01T02:00:00Z"
 """
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedule_module import run_schedule_info_module
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.schedule import run_schedule_info_module
 
 
 def main():

@@ -204,7 +204,7 @@ checked_at:
   sample: "2026-12-01T10:00:00Z"
 """
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._status_module import run_status_module
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.status import run_status_module
 
 
 def main():

@@ -174,7 +174,7 @@ def test_rulebook_snippet_is_a_valid_rulebook_whose_source_args_work(sim, tmp_pa
     source's arguments with the source's own parser (test_rulebook runs the example rulebook for real)."""
     from ansible_rulebook.validators import Validate
 
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import SourceConfig
 
     data = yaml.safe_load(text)
     Validate.rulebook(data)  # what ansible-rulebook checks first; raises naming what is wrong

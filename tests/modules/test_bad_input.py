@@ -17,11 +17,11 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedule_module import schedule_argspec, schedule_info_argspec
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._status_module import status_argspec
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job_module import sync_job_argspec
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.info import info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.schedule import schedule_argspec, schedule_info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.status import status_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.sync_job import sync_job_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait import wait_argspec
 from tests.integration.helpers import ROOT
 
 WRONG_TYPE = {

@@ -377,10 +377,10 @@ def _virtual_clock_watch(sim: Simulator) -> Tuple[Any, VirtualClock, Any]:
     """A fresh simulator with one long AWS job, and the collection's IdWatch on it over real HTTPS,
     with a client whose clock and sleep are a virtual clock (minutes of waiting pass in a moment)."""
     sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch
 
     sim.reset()
     job = sim.add_job("aws", duration=10 * 3600)
@@ -403,8 +403,8 @@ def polling_load(bench: Bench, repeat: int, minutes: int) -> Samples:
     second; JWT refreshes happen on that clock too. Its baseline is in idle_floor_and_uri_rate.
     """
     sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait import wait_argspec
 
     defaults = wait_argspec()
     poll_interval = defaults["poll_interval"]["default"]
@@ -451,8 +451,8 @@ def lateness(bench: Bench, repeat: int, job_lengths: Tuple[float, ...] = LATENES
     wait with pauses that only grow (to 30 s), as before the tenth-of-the-time-waited cap.
     """
     sys.path.insert(0, os.path.join(ROOT, ".build", "collections"))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import wait_argspec
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait import wait_argspec
 
     defaults = wait_argspec()
     samples: Samples = {}
@@ -502,7 +502,7 @@ def _use_collection() -> None:
 
 
 def _collection_client(sim: Simulator) -> Any:
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.client import CckmClient, Credentials
 
     return CckmClient("https://" + sim.address, Credentials(sim.username, sim.password), verify=sim.ca_file)
 
@@ -525,8 +525,8 @@ def filtered_wait_cost(bench: Bench, histories: List[int], polls: int = 4) -> Sa
     """
     _use_collection()
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import TargetWatch
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import TargetWatch
 
     sim = bench.sim
     samples: Samples = {"filtered_wait": []}
@@ -566,7 +566,7 @@ def eda_load(bench: Bench, histories: List[int], polls: int) -> Samples:
     """
     _use_collection()
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import Watch, poll_watch
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import Watch, poll_watch
 
     sim = bench.sim
     samples: Samples = {"load": []}
@@ -615,9 +615,9 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
     import datetime as _datetime
 
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import FleetQuery, fleet_status, scopes_for
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FleetQuery, fleet_status, scopes_for
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
 
     sim = bench.sim
     sim.reset()

@@ -146,10 +146,10 @@ import sys
 from typing import Any, Dict
 
 try:
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig, SyncJobSource
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import SourceConfig, SyncJobSource
 except ImportError:  # ansible-rulebook runs a source by its path: make the collections root importable
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig, SyncJobSource
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import SourceConfig, SyncJobSource
 
 LOGGER = logging.getLogger("ciphertrust.cckm.sync_jobs")
 

@@ -10,8 +10,8 @@ import pytest
 
 from ansible_collections.ciphertrust.cckm.extensions.eda.plugins.event_source.sync_jobs import main
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfigError, retry_line
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import SourceConfigError, retry_line
 
 
 def connection(sim, **extra):

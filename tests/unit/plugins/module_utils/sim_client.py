@@ -2,7 +2,7 @@
 
 import itertools
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.client import CckmClient, Credentials
 
 
 def client_of(sim):

@@ -1,6 +1,6 @@
 import itertools
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._backoff import growing_delays
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.backoff import growing_delays
 
 
 def test_grows_to_maximum_without_jitter():

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._client import CckmClient, Credentials
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.client import CckmClient, Credentials
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
 
 AWS = "/v1/cckm/aws/synchronization-jobs"
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._info_module import info_argspec
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.info import info_argspec
 from tests.doc_strings import string_constants
 from tests.simulator.families import FAMILIES, SCHEDULER_CLOUDS
 

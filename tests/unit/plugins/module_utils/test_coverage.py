@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import (
     Target,
     TargetIndex,
     entry_parts,
@@ -11,7 +11,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import 
     live_resources,
     named_targets,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import job
 
 AWS, AZURE = CLOUDS["aws"], CLOUDS["azure"]

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import parse_cron
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import parse_cron
 
 UTC = datetime.timezone.utc
 

@@ -5,7 +5,7 @@ import ssl
 import pytest
 import requests
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import (
     CckmError,
     decode_answer,
     http_error,

@@ -5,14 +5,14 @@ import datetime
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, parse_duration
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import (
     VERDICTS,
     FleetQuery,
     fleet_status,
     offenders_message,
     scopes_for,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_duration
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.sim_client import client_of
 
 DAY = 86400

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import (
     JobQuery,
     find_jobs,
     merge_spellings,

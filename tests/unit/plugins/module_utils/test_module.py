@@ -1,8 +1,8 @@
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection import base_url, credentials_from_params
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import validate_job_id, validate_paging
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import base_url, credentials_from_params
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import validate_job_id, validate_paging
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._paging import read_listing, unique_by_id
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.paging import read_listing, unique_by_id
 
 
 class Listing:

@@ -1,14 +1,14 @@
 """The progress snapshot: written by the wait, read and printed by the action plugin, one schema."""
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._progress import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import (
     Progress,
     plural,
     progress_line,
     read_progress,
     write_progress,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 
 
 def test_written_snapshot_reads_back_and_prints_one_line(tmp_path):

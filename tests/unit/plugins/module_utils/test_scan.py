@@ -1,9 +1,9 @@
 """One look at a scope (newest first, then by id) and the event source's poll on it, over a fake CM."""
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import Watch, poll_watch
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import look
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import Watch, poll_watch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import look
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
 QUERY = JobQuery(CLOUDS["aws"])

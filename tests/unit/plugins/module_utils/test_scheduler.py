@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils import _scheduler as scheduler
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import Wanted, attach_last_runs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler import api as scheduler
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import Wanted, attach_last_runs
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.sim_client import client_of
 
 SETTINGS = {"run_at": "0 2 * * *", "description": None, "disabled": None, "start_date": None, "end_date": None, "run_on": None}

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     Wanted,
     attach_last_runs,
     checked_time,

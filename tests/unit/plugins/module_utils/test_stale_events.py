@@ -4,8 +4,8 @@ import asyncio
 import datetime
 import logging
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._events import SourceConfig, SourceConfigError, SyncJobSource
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import SourceConfig, SourceConfigError, SyncJobSource
 
 HOUR = 3600
 

@@ -1,6 +1,6 @@
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     STATES,
     job_errors,
     newest_first,

@@ -3,8 +3,8 @@
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import StartRequest, cancel, covers, start_or_reuse
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import StartRequest, cancel, covers, start_or_reuse
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
 AWS = CLOUDS["aws"]
@@ -121,7 +121,7 @@ def test_cancel_skips_finished_jobs_and_looks_before_resending_a_lost_cancel():
             return dict(target)
 
     cm = CancellingCM([job("a", "in_progress"), job("b", "completed"), job("c", "in_progress")])
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 
     latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs])
     assert sorted(cancelled) == ["a", "c"] and len(cm.cancels) == 2, "the lost cancel was looked at, not resent"
@@ -136,7 +136,7 @@ def test_a_job_already_being_cancelled_is_not_cancelled_again():
             self.posts.append(path)
             raise AssertionError("no cancel may be sent")
 
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 
     cm = CountingCM([job("a", "in_progress", abort=True)])
     latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs])

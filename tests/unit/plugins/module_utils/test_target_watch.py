@@ -3,9 +3,9 @@
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import TargetWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import TargetWatch
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
 AWS = CLOUDS["aws"]

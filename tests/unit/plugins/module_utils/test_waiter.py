@@ -4,9 +4,9 @@ import itertools
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
 
 
 class FakeTime:

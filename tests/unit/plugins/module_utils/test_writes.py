@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import write_looking_first
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
 
 
 class Script:

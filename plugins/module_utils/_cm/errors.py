@@ -14,7 +14,7 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import Any, Dict, Iterable, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._redact import redact
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.redact import redact
 
 try:
     import requests

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import named_targets, synchronizes_all
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import named_targets, synchronizes_all
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import CANCELLED, FINISHED_STATES, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch, TargetWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_scope,
     checked_targets,
     client_from_module,
@@ -23,20 +25,18 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     validate_filter_values,
     validate_job_id,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CANCELLED, FINISHED_STATES, normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import (
-    StartRequest,
-    cancel,
-    running_jobs,
-    start_or_reuse,
-)
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._wait_module import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait import (
     TIMING_DEFAULTS,
     check_timing,
     timing_argspec,
     wait_and_report,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import IdWatch, TargetWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import (
+    StartRequest,
+    cancel,
+    running_jobs,
+    start_or_reuse,
+)
 
 
 def sync_job_argspec() -> Dict[str, Dict[str, Any]]:

@@ -20,9 +20,9 @@ import threading
 import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._backoff import growing_delays
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, decode_answer, transport_error
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._paging import PAGE_SIZE, read_listing
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.backoff import growing_delays
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, decode_answer, transport_error
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.paging import PAGE_SIZE, read_listing
 
 try:
     import requests

@@ -17,24 +17,29 @@ import tempfile
 import uuid
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._backoff import growing_delays
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.backoff import growing_delays
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import (
     CONNECTION_OPTIONS,
     ConnectionSettings,
     connection_settings,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, parse_duration, parse_time
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import (
     DEFAULT_MAX_AGE,
     read_targets,
     scope_status,
     usable_listing,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import look
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, PARTIAL, SUCCEEDED, normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_duration, parse_time
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import look
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
+    FINISHED_STATES,
+    PARTIAL,
+    SUCCEEDED,
+    normalize_job,
+)
 
 EVENT_KINDS = ("started", "finished", "stale", "fresh")
 JOB_EVENTS = ("started", "finished")

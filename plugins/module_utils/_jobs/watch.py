@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, NamedTuple, Optional, Protocol, Set, Tuple
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import Target, TargetIndex, named_targets
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import LOOKUP_PAGE, MAX_PAGE, NEWEST_PAGE, look
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import age
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import Target, TargetIndex, named_targets
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import LOOKUP_PAGE, MAX_PAGE, NEWEST_PAGE, look
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     FINISHED_STATES,
     IN_PROGRESS,
     SUCCEEDED,
@@ -25,7 +26,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
     newest_first,
     normalize_job,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import age
 
 Jobs = List[Dict[str, Any]]
 

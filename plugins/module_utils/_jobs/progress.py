@@ -14,7 +14,7 @@ import os
 import tempfile
 from typing import Any, Dict, List, NamedTuple, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, summarize_states
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import FINISHED_STATES, summarize_states
 
 SHOWN_IDS = 5
 """Running job ids a progress line names before "and N more"."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import IN_PROGRESS, created, newest_first
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import IN_PROGRESS, created, newest_first
 
 Job = Dict[str, Any]
 

@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, parse_time, utc_text
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import (
     Target,
     TargetIndex,
     job_targets,
@@ -27,17 +29,15 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import 
     live_resources,
     synchronizes_all,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scan import LOOKUP_PAGE
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import LOOKUP_PAGE
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     CANCELLED,
     FAILED,
     IN_PROGRESS,
     PARTIAL,
     normalize_job,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC, parse_time, utc_text
 
 Job = Dict[str, Any]
 

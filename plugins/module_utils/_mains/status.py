@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import parse_duration
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import (
     DEFAULT_MAX_AGE,
     DISCOVERED,
     FAIL_WHEN_CHOICES,
@@ -21,13 +22,12 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import (
     offenders_message,
     scopes_for,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     client_from_module,
     connection_argspec,
     fail_from_error,
     new_module,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import parse_duration
 
 
 def status_argspec() -> Dict[str, Dict[str, Any]]:

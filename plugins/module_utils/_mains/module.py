@@ -14,10 +14,10 @@ from typing import Any, Dict, List, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud, cloud_with_filter
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._connection import CONNECTION_OPTIONS, connection_settings
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm import client as _client
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import CONNECTION_OPTIONS, connection_settings
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
 
 CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
     name: dict(option.spec, fallback=(env_fallback, [option.env])) for name, option in CONNECTION_OPTIONS.items()

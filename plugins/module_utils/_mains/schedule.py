@@ -11,9 +11,8 @@ import datetime
 from typing import Any, Dict, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import UTC, parse_cron
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_targets,
     client_from_module,
     connection_argspec,
@@ -21,7 +20,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     new_module,
     validate_filter_values,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.api import (
     create,
     delete,
     find_schedule,
@@ -30,7 +29,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler import
     run_now,
     update,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import UTC, parse_cron
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     SETTINGS,
     UNSET_TIME,
     Wanted,

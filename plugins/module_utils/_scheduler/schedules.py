@@ -18,10 +18,10 @@ import json
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, SCHEDULE_CLOUDS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cron import SEARCH_DAYS, Cron, parse_cron
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import CANCELLED, SUCCEEDED, status_state
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import parse_time, utc_text
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import parse_time, utc_text
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import CANCELLED, SUCCEEDED, status_state
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import SEARCH_DAYS, Cron, parse_cron
 
 Config = Dict[str, Any]
 OPERATION = "cckm_synchronization"

@@ -15,9 +15,10 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     OPERATION,
     Config,
     Wanted,
@@ -28,14 +29,13 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._schedules import
     patch_body,
     targets_of,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._sync_job import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import (
     StartRequest,
     covering_jobs,
     describe_job,
     running_jobs,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import write_looking_first
 
 CONFIGS_PATH = "/v1/scheduler/job-configs"
 RUNS_PATH = "/v1/scheduler/jobs"

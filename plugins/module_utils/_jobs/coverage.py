@@ -19,7 +19,7 @@ import re
 from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     FINISHED_STATES,
     IN_PROGRESS,
     PARTIAL,

@@ -13,8 +13,8 @@ import os
 import re
 from typing import Any, Dict, NamedTuple, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils import _client
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm import client as _client
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
 
 
 class Option(NamedTuple):

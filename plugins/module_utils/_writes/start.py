@@ -17,16 +17,16 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._coverage import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import (
     TargetIndex,
     job_targets,
     named_targets,
     synchronizes_all,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES, IN_PROGRESS, normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes import write_looking_first
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import FINISHED_STATES, IN_PROGRESS, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
 
 Job = Dict[str, Any]
 

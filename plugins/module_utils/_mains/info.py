@@ -10,9 +10,15 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery, find_jobs, valid_sort
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs, valid_sort
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
+    STATES,
+    STATUS_FILTER_SPELLINGS,
+    summarize_states,
+    unknown_status_warnings,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     client_from_module,
     connection_argspec,
     fail_from_error,
@@ -20,12 +26,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     validate_filter_values,
     validate_job_id,
     validate_paging,
-)
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
-    STATES,
-    STATUS_FILTER_SPELLINGS,
-    summarize_states,
-    unknown_status_warnings,
 )
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime
 from typing import FrozenSet, List, NamedTuple, Optional, Tuple
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import UTC
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC
 
 SEARCH_DAYS = 366 * 9
 """How far ahead a next run is looked for: a 29 February schedule runs at least once in 8 years."""

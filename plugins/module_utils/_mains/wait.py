@@ -12,9 +12,17 @@ import os
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import Progress, plural, write_progress
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
+    FINISHED_STATES,
+    summarize_states,
+    unknown_status_warnings,
+)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import FilterWatch, IdWatch, TargetWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_scope,
     client_from_module,
     connection_argspec,
@@ -24,14 +32,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._module import (
     validate_filter_values,
     validate_job_id,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._progress import Progress, plural, write_progress
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
-    FINISHED_STATES,
-    summarize_states,
-    unknown_status_warnings,
-)
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._waiter import wait_for_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._watch import FilterWatch, IdWatch, TargetWatch
 
 TIMING_DEFAULTS: Dict[str, Any] = {
     "timeout": 1800,

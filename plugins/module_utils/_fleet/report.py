@@ -15,8 +15,8 @@ from html import escape
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import VERDICTS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._times import duration_text, parse_time
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import duration_text, parse_time
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import VERDICTS
 
 VERDICT_COLOURS = {"ok": "#1a7f37", "running": "#0969da", "failing": "#cf222e", "stale": "#bf8700", "never": "#6e7781"}
 STATE_COLOURS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
 
 WRITE_ATTEMPTS = 3
 """Times one write may be sent, each retry only after reading CM's state showed it had not happened."""

@@ -14,9 +14,9 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._backoff import growing_delays
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import FINISHED_STATES
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.backoff import growing_delays
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import FINISHED_STATES
 
 Jobs = List[Dict[str, Any]]
 

@@ -11,7 +11,7 @@ import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._states import (
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     STATUS_FILTER_SPELLINGS,
     newest_first,
     normalize_job,
