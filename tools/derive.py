@@ -5,7 +5,7 @@
 
 What it writes: plugins/modules/<cloud>_sync_job_info.py (tools/info_modules.py), and the marked places
 that list the clouds in the doc fragments, meta/runtime.yml, galaxy.yml, the role, the event source,
-README.md and the AWX survey (tools/cloud_places.py). tests/unit/.../test_clouds.py fails when any differs.
+README.md and the AWX survey (tools/places.py). tests/unit/.../test_clouds.py fails when any differs.
 """
 
 import argparse
@@ -16,8 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tools import (  # noqa: E402
     ROOT,  # noqa: E402
-    cloud_places,
     info_modules,
+    places,
 )
 
 
@@ -30,15 +30,15 @@ def main(argv=None) -> int:
         print("tools/info_modules.py: WORDS has no entry for %s" % ", ".join(missing_words))
         return 1
     try:
-        stale = [os.path.relpath(path, ROOT) for path in info_modules.differing()] + cloud_places.differing()
-    except cloud_places.PlaceError as error:
+        stale = [os.path.relpath(path, ROOT) for path in info_modules.differing()] + places.differing()
+    except places.PlaceError as error:
         print("tools/derive.py: %s" % error)
         return 1
     if args.check:
         for path in stale:
             print("%s differs from what the table of clouds makes: run make derive" % path)
         return 1 if stale else 0
-    for path in [os.path.relpath(p, ROOT) for p in info_modules.write()] + cloud_places.write():
+    for path in [os.path.relpath(p, ROOT) for p in info_modules.write()] + places.write():
         print("wrote %s" % path)
     return 0
 

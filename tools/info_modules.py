@@ -12,6 +12,7 @@ import os
 from typing import Dict, NamedTuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import STATES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -183,7 +184,7 @@ sync_jobs:
           V(cancelled) is a job ended with C(abort=true) or an C(aborted) status;
           V(unknown) is a status never seen before (a warning names it).
       type: str
-      choices: [in_progress, succeeded, partial, failed, cancelled, unknown]
+      choices: [%(states)s]
       sample: succeeded
     errors:
       description: One entry per C(detailed_status) target that reports an error.
@@ -273,6 +274,7 @@ def render(name: str) -> str:
         "detail_noun": words.detail_noun,
         "cm_cloud": words.cm_cloud,
         "target_field": target_field,
+        "states": ", ".join(STATES),
     }
     returns += RETURN_COUNTS
     return (

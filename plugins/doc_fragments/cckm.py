@@ -181,7 +181,9 @@ options:
       - V(partial) is a job CM reports as completed but with errors for some targets.
     type: list
     elements: str
+    # BEGIN derived: fail-on-choices (tools/derive.py writes the lines below from the states' constants; do not edit them)
     choices: [failed, cancelled, partial]
+    # END derived: fail-on-choices
   progress_interval:
     description:
       - Print a progress line (jobs still in progress, elapsed time, polls) in the job output every
@@ -278,7 +280,9 @@ options:
         from CM), so RV(total) counts the jobs in these states and O(skip) and O(limit) apply to them.
     type: list
     elements: str
+    # BEGIN derived: state-choices (tools/derive.py writes the lines below from the states' constants; do not edit them)
     choices: [in_progress, succeeded, partial, failed, cancelled, unknown]
+    # END derived: state-choices
     version_added: 1.0.0
   summary_only:
     description:

@@ -77,7 +77,10 @@ options:
         seconds, 274 s with the default O(request_timeout) of 30. With O(wait=true), O(timeout) bounds it instead."
       - The wait options O(timeout), O(poll_interval), O(max_poll_interval), O(fail_on), O(progress_interval)
         and O(progress_file) act only with O(wait=true) (the task warns when one is given without it), with
-        M(ciphertrust.cckm.sync_job_wait)'s defaults, V(1800), V(2), V(30) and V([failed, cancelled]).
+        M(ciphertrust.cckm.sync_job_wait)'s defaults, V(1800), V(2) and V(30) for the first three.
+      # BEGIN derived: sync-job-fail-on-default (tools/derive.py writes the lines below from the states' constants; do not edit them)
+      - O(fail_on) defaults to V([failed, cancelled]).
+      # END derived: sync-job-fail-on-default
     type: bool
     default: false
   timeout:

@@ -48,7 +48,9 @@ options:
   max_poll_interval:
     default: 30
   fail_on:
+    # BEGIN derived: wait-fail-on-default (tools/derive.py writes the lines below from the states' constants; do not edit them)
     default: [failed, cancelled]
+    # END derived: wait-fail-on-default
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.cloud

@@ -66,7 +66,9 @@ options:
     type: list
     elements: str
     default: []
+    # BEGIN derived: fail-when-choices (tools/derive.py writes the lines below from the states' constants; do not edit them)
     choices: [stale, failing, never]
+    # END derived: fail-when-choices
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.clouds

@@ -30,7 +30,7 @@ class Family(NamedTuple):
     sample_targets: Tuple[str, ...]
     """Targets the demo seed gives its jobs."""
     targets_path: str = ""
-    """Where CM lists what the family synchronizes (KMS accounts, vaults, ...): DESIGN.md's fleet table."""
+    """Where CM lists what the family synchronizes (KMS accounts, vaults, ...), as the vendor's Terraform provider reads it."""
 
     @property
     def key(self) -> str:

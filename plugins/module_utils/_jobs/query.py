@@ -11,11 +11,15 @@ import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import job_targets
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
+    IN_PROGRESS,
     STATUS_FILTER_SPELLINGS,
     newest_first,
     normalize_job,
 )
+
+Job = Dict[str, Any]
 
 
 class JobQuery:
@@ -139,3 +143,18 @@ def sort_like_cm(jobs: List[Dict[str, Any]], sort: str) -> List[Dict[str, Any]]:
         name = field.lstrip("+-")
         jobs.sort(key=lambda job: str(job.get(name) or ""), reverse=field.startswith("-"))
     return jobs
+
+
+def running_jobs(client: Any, cloud: Cloud, scope: str, filter_values: Optional[List[str]] = None) -> List[Job]:
+    """The jobs of the scope in progress now (normalized), newest first."""
+    jobs, _total = find_jobs(client, JobQuery(cloud, scope=scope, filter_values=filter_values, overall_status=IN_PROGRESS))
+    return [job for job in jobs if job["state"] == IN_PROGRESS]
+
+
+def describe_job(cloud: Cloud, job: Job) -> str:
+    targets = job_targets(cloud, job)
+    return "%s (%s, started %s)" % (
+        job.get("id"),
+        "%s=%s" % (cloud.target_option, ",".join(targets)) if targets else "everything",
+        job.get("createdAt", "at an unknown time"),
+    )

@@ -24,6 +24,10 @@ UNKNOWN = "unknown"
 
 STATES: Tuple[str, ...] = (IN_PROGRESS, SUCCEEDED, PARTIAL, FAILED, CANCELLED, UNKNOWN)
 FINISHED_STATES: Tuple[str, ...] = (SUCCEEDED, PARTIAL, FAILED, CANCELLED)
+FAIL_ON_CHOICES: Tuple[str, ...] = (FAILED, CANCELLED, PARTIAL)
+"""Final states a wait may fail on (``fail_on``, ``wait_for_sync_fail_on``)."""
+DEFAULT_FAIL_ON: Tuple[str, ...] = (FAILED, CANCELLED)
+"""What a wait fails on unless told otherwise: a partial job (completed with errors) passes."""
 
 STATUS_FILTER_SPELLINGS: Dict[str, Tuple[str, ...]] = {
     "in_progress": ("in_progress", "in progress"),

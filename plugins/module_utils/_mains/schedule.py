@@ -8,7 +8,7 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Optional
+from typing import Any, Dict, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
@@ -141,6 +141,16 @@ def wanted_from(params: Dict[str, Any]) -> Wanted:
     )
 
 
+class Outcome(NamedTuple):
+    """What declaring (or removing) the schedule did."""
+
+    changed: bool
+    config: Optional[Dict[str, Any]]
+    """The schedule as CM holds it afterwards (as it would, in check mode); None once removed."""
+    after: Dict[str, Any]
+    """What ``--diff`` shows after."""
+
+
 def run_schedule_module() -> None:
     module = new_module(schedule_argspec())
     params = module.params
@@ -149,56 +159,87 @@ def run_schedule_module() -> None:
         wanted = wanted_from(params)
         client = client_from_module(module)
         current = find_schedule(client, wanted.name)
-        before = view(current)
-        after: Optional[Dict[str, Any]] = None
-        config = current
         if params["state"] == "absent":
-            after = {}
-            if current is not None:
-                result["changed"] = True
-                if not module.check_mode:
-                    result["changed"] = delete(client, current)
-            config = None
+            outcome = remove(module, client, current)
         else:
-            if current is not None and cloud_of(current) is not wanted.cloud:
-                wanted = _replaceable(module, client, current, wanted)
-                current = None
-            if current is None:
-                body = create_body(wanted)
-                result["changed"] = True
-                expected = dict(body, id=None, job_config_params=body["cckm_synchronization_params"])
-                after = view(expected)
-                config = expected if module.check_mode else create(client, wanted)
-            else:
-                body = patch_body(wanted, current)
-                expected = predicted(current, body)
-                after = view(expected)
-                if body:
-                    result["changed"] = True
-                    config = expected if module.check_mode else update(client, current, wanted)
-            if body and not module.check_mode:
-                _warn_dropped(module, wanted.name, body, config)
-            reason = why_it_never_runs(config, datetime.datetime.now(UTC))
-            if reason:
-                module.warn("Schedule %r never runs as it stands: %s, so next_run_at is null." % (wanted.name, reason))
-            if params["run_now"]:
-                result["sync_job"], result["reused"] = None, False
-                if module.check_mode:
-                    result["changed"] = True
-                else:
-                    ran = run_now(client, config)
-                    result["sync_job"], result["reused"] = ran.sync_job, ran.reused
-                    result["changed"] = result["changed"] or not ran.reused
-                    for warning in ran.warnings:
-                        module.warn(warning)
-        now = datetime.datetime.now(UTC)
-        shown = config is not None and (config.get("id") or module.check_mode)
-        result["schedule"] = normalize_schedule(config, now) if shown else None
+            outcome = declare(module, client, current, wanted)
+            warn_if_it_never_runs(module, wanted.name, outcome.config)
+        result["changed"] = outcome.changed
+        if params["run_now"]:
+            ran = run_it_now(module, client, outcome.config)
+            result.update(sync_job=ran.sync_job, reused=ran.reused, changed=outcome.changed or not ran.reused)
+        result["schedule"] = shown(outcome.config, module.check_mode)
         if module._diff:
-            result["diff"] = {"before": before, "after": after if after is not None else before}
+            result["diff"] = {"before": view(current), "after": outcome.after}
     except CckmError as error:
         fail_from_error(module, error, **result)
     module.exit_json(**result)
+
+
+def remove(module: Any, client: Any, current: Optional[Dict[str, Any]]) -> Outcome:
+    """``state: absent``: the schedule deleted, if there is one."""
+    if current is None:
+        return Outcome(False, None, {})
+    return Outcome(True if module.check_mode else delete(client, current), None, {})
+
+
+def declare(module: Any, client: Any, current: Optional[Dict[str, Any]], wanted: Wanted) -> Outcome:
+    """``state: present``: created, recreated for another cloud, PATCHed where it differs, or left as it is."""
+    if current is None:
+        return create_schedule(module, client, wanted)
+    if cloud_of(current) is not wanted.cloud:
+        return create_schedule(module, client, _replaceable(module, client, current, wanted))
+    return update_schedule(module, client, current, wanted)
+
+
+def create_schedule(module: Any, client: Any, wanted: Wanted) -> Outcome:
+    body = create_body(wanted)
+    expected = dict(body, id=None, job_config_params=body["cckm_synchronization_params"])
+    if module.check_mode:
+        return Outcome(True, expected, view(expected))
+    config = create(client, wanted)
+    _warn_dropped(module, wanted.name, body, config)
+    return Outcome(True, config, view(expected))
+
+
+def update_schedule(module: Any, client: Any, current: Dict[str, Any], wanted: Wanted) -> Outcome:
+    body = patch_body(wanted, current)
+    expected = predicted(current, body)
+    if not body:
+        return Outcome(False, current, view(expected))
+    if module.check_mode:
+        return Outcome(True, expected, view(expected))
+    config = update(client, current, wanted)
+    _warn_dropped(module, wanted.name, body, config)
+    return Outcome(True, config, view(expected))
+
+
+def warn_if_it_never_runs(module: Any, name: str, config: Optional[Dict[str, Any]]) -> None:
+    reason = why_it_never_runs(config, datetime.datetime.now(UTC))
+    if reason:
+        module.warn("Schedule %r never runs as it stands: %s, so next_run_at is null." % (name, reason))
+
+
+class RanNow(NamedTuple):
+    sync_job: Optional[Dict[str, Any]]
+    reused: bool
+
+
+def run_it_now(module: Any, client: Any, config: Optional[Dict[str, Any]]) -> RanNow:
+    """``run_now: true``: the job the run started (or the running one that covers it); nothing in check mode."""
+    if module.check_mode:
+        return RanNow(None, False)
+    ran = run_now(client, config)
+    for warning in ran.warnings:
+        module.warn(warning)
+    return RanNow(ran.sync_job, ran.reused)
+
+
+def shown(config: Optional[Dict[str, Any]], check_mode: bool) -> Optional[Dict[str, Any]]:
+    """The ``schedule`` returned: CM's config normalized, or (check mode) the one that would be written."""
+    if config is None or not (config.get("id") or check_mode):
+        return None
+    return normalize_schedule(config, datetime.datetime.now(UTC))
 
 
 def _warn_dropped(module: Any, name: str, sent: Dict[str, Any], config: Dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import named_targets, synchronizes_all
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, running_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import CANCELLED, FINISHED_STATES, normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch, TargetWatch
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
@@ -31,12 +31,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait impor
     timing_argspec,
     wait_and_report,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import (
-    StartRequest,
-    cancel,
-    running_jobs,
-    start_or_reuse,
-)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.cancel import cancel
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import StartRequest, start_or_reuse
 
 
 def sync_job_argspec() -> Dict[str, Dict[str, Any]]:
@@ -77,8 +73,9 @@ def start_request_from_params(params: Dict[str, Any]) -> StartRequest:
         )
     regions = validate_filter_values("regions", params.get("regions")) if params.get("regions") else []
     if params.get("take_cloud_key_backup") is not None and not cloud.scope(scope).backup:
+        backed_up = " and ".join("%s %s" % (c.name, name) for c in CLOUDS.values() for name, s in c.scopes.items() if s.backup)
         raise CckmInputError(
-            "take_cloud_key_backup", "applies to azure keys synchronization only, not to %s %s." % (cloud.name, scope)
+            "take_cloud_key_backup", "applies to %s synchronization only, not to %s %s." % (backed_up, cloud.name, scope)
         )
     return StartRequest(cloud, scope, targets, regions, params["synchronize_all"], params.get("take_cloud_key_backup"))
 
@@ -165,7 +162,9 @@ def run_sync_job_module() -> None:
             jobs = _jobs_to_cancel(client, cloud, scope, params)
             if not jobs:
                 module.warn(nothing_to_cancel_warning(cloud, scope, params))
-            latest, cancelled = cancel(client, cloud, scope, jobs, module.check_mode)
+            latest, cancelled = cancel(
+                client, cloud, scope, jobs, module.check_mode, deadline=client.deadline, clock=client.clock
+            )
             result.update(changed=bool(cancelled), sync_jobs=latest)
             # wait for every job still stopping, those cancelled by someone else a moment ago too
             watched = [] if module.check_mode else [job["id"] for job in latest if job["state"] not in FINISHED_STATES]

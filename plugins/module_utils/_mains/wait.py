@@ -16,6 +16,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import Progress, plural, write_progress
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
+    DEFAULT_FAIL_ON,
+    FAIL_ON_CHOICES,
     FINISHED_STATES,
     summarize_states,
     unknown_status_warnings,
@@ -37,7 +39,7 @@ TIMING_DEFAULTS: Dict[str, Any] = {
     "timeout": 1800,
     "poll_interval": 2.0,
     "max_poll_interval": 30.0,
-    "fail_on": ["failed", "cancelled"],
+    "fail_on": list(DEFAULT_FAIL_ON),
 }
 
 
@@ -51,7 +53,7 @@ def timing_argspec(defaults: bool = True) -> Dict[str, Dict[str, Any]]:
         timeout={"type": "int"},
         poll_interval={"type": "float"},
         max_poll_interval={"type": "float"},
-        fail_on={"type": "list", "elements": "str", "choices": ["failed", "cancelled", "partial"]},
+        fail_on={"type": "list", "elements": "str", "choices": list(FAIL_ON_CHOICES)},
         progress_file={"type": "path"},
         progress_interval={"type": "float"},
     )

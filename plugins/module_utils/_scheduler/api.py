@@ -16,7 +16,7 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, describe_job, find_jobs, running_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     OPERATION,
@@ -30,12 +30,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedu
     targets_of,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import (
-    StartRequest,
-    covering_jobs,
-    describe_job,
-    running_jobs,
-)
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import StartRequest, covering_jobs
 
 CONFIGS_PATH = "/v1/scheduler/job-configs"
 RUNS_PATH = "/v1/scheduler/jobs"

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Starting and cancelling synchronization jobs without ever starting two from one request.
+"""Starting a synchronization job without ever starting two from one request.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 
@@ -14,18 +14,17 @@ also answered by listing: a covering job is reused, another running job is named
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import (
     TargetIndex,
-    job_targets,
     named_targets,
     synchronizes_all,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import FINISHED_STATES, IN_PROGRESS, normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import describe_job, running_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
 
 Job = Dict[str, Any]
@@ -92,21 +91,6 @@ def _does(job: Job, request: StartRequest, wanted: TargetIndex) -> bool:
         return False
     job_regions = job.get("regions") or []  # none: every region
     return not job_regions or (bool(request.regions) and set(request.regions) <= set(job_regions))
-
-
-def running_jobs(client: Any, cloud: Cloud, scope: str, filter_values: Optional[List[str]] = None) -> List[Job]:
-    """The jobs of the scope in progress now (normalized), newest first."""
-    jobs, _total = find_jobs(client, JobQuery(cloud, scope=scope, filter_values=filter_values, overall_status=IN_PROGRESS))
-    return [job for job in jobs if job["state"] == IN_PROGRESS]
-
-
-def describe_job(cloud: Cloud, job: Job) -> str:
-    targets = job_targets(cloud, job)
-    return "%s (%s, started %s)" % (
-        job.get("id"),
-        "%s=%s" % (cloud.target_option, ",".join(targets)) if targets else "everything",
-        job.get("createdAt", "at an unknown time"),
-    )
 
 
 def start_or_reuse(
@@ -195,40 +179,3 @@ def start_refused_error(error: CckmError, request: StartRequest, running: List[J
         "CipherTrust Manager refused to start the %s (HTTP %s%s) while a synchronization runs: %s. To go on, %s."
         % (request.describe(), error.status, error.cm_reason(), names, hint)
     )
-
-
-def cancel(client: Any, cloud: Cloud, scope: str, jobs: List[Job], check_mode: bool = False) -> Tuple[List[Job], List[str]]:
-    """Cancel the running ones of ``jobs`` (normalized): their latest state, and the ids cancelled now."""
-    latest: List[Job] = []
-    cancelled: List[str] = []
-    for job in jobs:
-        if job["state"] in FINISHED_STATES or job.get("abort") is True:  # ended, or already being cancelled
-            latest.append(job)
-            continue
-        cancelled.append(job["id"])
-        if check_mode:
-            latest.append(job)
-            continue
-        path = cloud.cancel_path(scope, job["id"])
-        try:
-            answer = client.post(path)
-        except CckmError as error:
-            # A lost answer, or CM saying the job is not running any more: look before anything else.
-            now = client.get_job(cloud.job_path(scope, job["id"]))
-            if now is None:
-                raise CckmError(
-                    "Synchronization job %s is gone from CipherTrust Manager (404) while it was cancelled." % job["id"],
-                    status=404,
-                ) from None
-            now = normalize_job(now)
-            if now["state"] in FINISHED_STATES and not now.get("abort"):
-                cancelled.remove(job["id"])  # it ended by itself meanwhile
-            elif not now.get("abort"):
-                if not error.transient:
-                    raise
-                answer = client.post(path)  # nothing happened: CM did not act on the lost request
-                now = normalize_job(answer) if isinstance(answer, dict) and answer.get("id") else now
-            latest.append(now)
-            continue
-        latest.append(normalize_job(answer) if isinstance(answer, dict) and answer.get("id") else job)
-    return latest, cancelled

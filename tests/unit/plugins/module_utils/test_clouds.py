@@ -2,6 +2,8 @@
 and the places that must offer every cloud and filter of it: modules, action group, role."""
 
 import os
+import re
+import subprocess
 
 import pytest
 import yaml
@@ -214,9 +216,9 @@ def test_the_info_modules_are_what_the_generator_makes():
 
 
 def test_every_place_that_lists_the_clouds_is_what_the_generator_makes():
-    from tools import cloud_places
+    from tools import places
 
-    assert cloud_places.differing() == [], "run make derive"
+    assert places.differing() == [], "run make derive"
 
 
 def fake_cloud():
@@ -239,17 +241,17 @@ def fake_cloud():
 def _rewritten_with_a_fake_cloud(monkeypatch):
     """Every place file's text as tools/derive.py would write it with a fake cloud added to the table."""
     from ansible_collections.ciphertrust.cckm.plugins.module_utils import _clouds
-    from tools import cloud_places, info_modules
+    from tools import info_modules, places
 
     fake = fake_cloud()
     monkeypatch.setitem(_clouds.CLOUDS, "fakecloud", fake)
     monkeypatch.setitem(info_modules.WORDS, "fakecloud", info_modules.WORDS["google"]._replace(target_noun="fake ring"))
-    monkeypatch.setattr(cloud_places, "FILTER_OPTIONS", tuple(sorted(_clouds.FILTER_OPTIONS + ("fake_rings",))))
-    monkeypatch.setattr(cloud_places, "TARGET_OPTIONS", tuple(sorted(_clouds.TARGET_OPTIONS + ("fake_rings",))))
+    monkeypatch.setattr(places, "FILTER_OPTIONS", tuple(sorted(_clouds.FILTER_OPTIONS + ("fake_rings",))))
+    monkeypatch.setattr(places, "TARGET_OPTIONS", tuple(sorted(_clouds.TARGET_OPTIONS + ("fake_rings",))))
     out = {}
-    for path in cloud_places.FILES:
+    for path in places.CLOUD_FILES:
         with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
-            out[path] = cloud_places.rewrite(path, handle.read())
+            out[path] = places.rewrite(path, handle.read())
     return out
 
 
@@ -264,8 +266,7 @@ def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
     assert "fakecloud" in role["wait_for_sync_cloud"]["choices"]
     assert "C(fake_rings)" in " ".join(role["wait_for_sync_filters"]["description"])
     tasks = texts["roles/wait_for_sync/tasks/main.yml"]
-    assert 'fake_rings: "{{ wait_for_sync__filters.filters.fake_rings | default(omit) }}"' in tasks
-    assert 'fake_rings: "{{ wait_for_sync__filters.filters.fake_rings | default(omit) }}"' in tasks
+    assert tasks.count('fake_rings: "{{ wait_for_sync__filters.filters.fake_rings | default(omit) }}"') == 2, "start and wait"
     fragments = {}
     exec(compile(texts["plugins/doc_fragments/cckm.py"], "cckm.py", "exec"), fragments)
     fragment = fragments["ModuleDocFragment"]
@@ -281,14 +282,55 @@ def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
     assert "fakecloud" in survey["wait_for_sync_cloud"]["choices"]
 
 
+def test_a_new_state_reaches_every_place_that_lists_the_states(monkeypatch):
+    """A state added to the constants reaches the fragments, the role, the survey and the docs (make derive)."""
+    from tools import places
+
+    monkeypatch.setattr(places, "FAIL_ON_CHOICES", places.FAIL_ON_CHOICES + ("vanished",))
+    monkeypatch.setattr(places, "DEFAULT_FAIL_ON", places.DEFAULT_FAIL_ON + ("vanished",))
+    monkeypatch.setattr(places, "STATES", places.STATES + ("vanished",))
+    monkeypatch.setattr(places, "FINISHED_STATES", places.FINISHED_STATES + ("vanished",))
+    monkeypatch.setattr(places, "FAIL_WHEN_CHOICES", places.FAIL_WHEN_CHOICES + ("vanished",))
+    assert len(places.STATE_FILES) >= 12
+    for path in places.STATE_FILES:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
+            assert "vanished" in places.rewrite(path, handle.read()), "%s does not follow the states" % path
+
+
+def test_no_list_of_fail_on_states_is_typed_by_hand():
+    """Outside the places make derive writes, no file spells the fail_on choices or default as a list."""
+    from tools import places
+
+    spelled = re.compile(r"failed['\"]?, ['\"]?cancelled['\"]?(, ['\"]?partial)?")
+    generated = {"plugins/modules/%s_sync_job_info.py" % name for name in CLOUDS}
+    found = []
+    for path in subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split():
+        if not path.endswith((".py", ".yml", ".yaml", ".md", ".rst", ".json", ".j2")):
+            continue
+        if path.startswith(("tests/", "changelogs/", "docs/examples/")) or path in generated:
+            continue  # the tests' and examples' own values; the info modules are written whole by make derive
+        with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
+            text = handle.read()
+        inside = False
+        for number, line in enumerate(text.splitlines(), 1):
+            marker = places.MARKER.search(line)
+            if marker:
+                inside = marker.group(1) == "BEGIN"
+                continue
+            rows = places.ROWS.get(path, ())
+            if not inside and spelled.search(line) and not any(re.match(row, line) for row in rows):
+                found.append("%s:%d: %s" % (path, number, line.strip()))
+    assert found == [], "write these from the states' constants (tools/places.py)"
+
+
 def test_a_place_whose_markers_are_broken_is_named(monkeypatch):
-    from tools import cloud_places
+    from tools import places
 
     text = "a\n# BEGIN derived: galaxy-tags\n  - aws\n"
-    with pytest.raises(cloud_places.PlaceError, match="galaxy.yml:2: BEGIN derived: galaxy-tags has no matching END"):
-        cloud_places.rewrite("galaxy.yml", text)
-    with pytest.raises(cloud_places.PlaceError, match="galaxy.yml has no marked place galaxy-tags"):
-        cloud_places.rewrite("galaxy.yml", "tags: []\n")
+    with pytest.raises(places.PlaceError, match="galaxy.yml:2: BEGIN derived: galaxy-tags has no matching END"):
+        places.rewrite("galaxy.yml", text)
+    with pytest.raises(places.PlaceError, match="galaxy.yml has no marked place galaxy-tags"):
+        places.rewrite("galaxy.yml", "tags: []\n")
 
 
 def test_a_new_cloud_row_yields_a_documented_module_whose_options_follow_its_argspec(monkeypatch):

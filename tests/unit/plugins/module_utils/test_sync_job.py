@@ -4,7 +4,8 @@ import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import StartRequest, cancel, covers, start_or_reuse
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.cancel import cancel
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import StartRequest, covers, start_or_reuse
 from ansible_collections.ciphertrust.cckm.tests.unit.plugins.module_utils.fake_cm import FakeCM, job
 
 AWS = CLOUDS["aws"]
@@ -123,7 +124,7 @@ def test_cancel_skips_finished_jobs_and_looks_before_resending_a_lost_cancel():
     cm = CancellingCM([job("a", "in_progress"), job("b", "completed"), job("c", "in_progress")])
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 
-    latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs])
+    latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs], sleep=lambda s: None)
     assert sorted(cancelled) == ["a", "c"] and len(cm.cancels) == 2, "the lost cancel was looked at, not resent"
     assert {j["id"]: j.get("abort") for j in latest} == {"c": True, "b": None, "a": True}
 
@@ -141,3 +142,37 @@ def test_a_job_already_being_cancelled_is_not_cancelled_again():
     cm = CountingCM([job("a", "in_progress", abort=True)])
     latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(j)) for j in cm.jobs])
     assert cancelled == [] and cm.posts == [] and latest[0]["abort"] is True
+
+
+def test_a_cancel_refused_for_a_job_that_ended_meanwhile_is_not_a_failure_but_one_still_running_is():
+    class RefusingCM(FakeCM):
+        def post(self, path, body=None):
+            job_id = path.split("/")[-2]
+            self.set_status(job_id, "completed") if job_id == "ended" else None
+            raise CckmError("HTTP 400 not in progress", status=400)
+
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
+
+    cm = RefusingCM([job("ended", "in_progress"), job("runs", "in_progress")])
+    latest, cancelled = cancel(cm, AWS, "keys", [normalize_job(dict(cm.jobs[1]))], sleep=lambda s: None)
+    assert cancelled == [] and latest[0]["state"] == "succeeded", "it ended by itself: nothing was cancelled"
+    with pytest.raises(CckmError) as info:
+        cancel(cm, AWS, "keys", [normalize_job(dict(cm.jobs[0]))], sleep=lambda s: None)
+    assert info.value.message.startswith("CipherTrust Manager refused to cancel aws keys synchronization job runs (HTTP 400")
+
+
+def test_a_cancel_whose_answers_are_all_lost_is_sent_at_most_three_times_each_after_a_look():
+    class LosingCM(FakeCM):
+        posts = 0
+
+        def post(self, path, body=None):
+            self.posts += 1
+            raise LOST  # CM never got it: the job runs on without abort
+
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
+
+    cm = LosingCM([job("a", "in_progress")])
+    with pytest.raises(CckmError) as info:
+        cancel(cm, AWS, "keys", [normalize_job(dict(cm.jobs[0]))], sleep=lambda s: None)
+    assert cm.posts == 3 and cm.gets == ["a", "a", "a"]
+    assert "Gave up on trying to cancel aws keys synchronization job a after 3 attempts" in info.value.message

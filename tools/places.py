@@ -1,4 +1,5 @@
-"""The places outside Python that name every cloud, written from the table of clouds.
+"""The places outside Python that name every cloud or list states, written from the table of clouds and the
+states' constants (``_jobs.states``, ``_fleet.status``).
 
 A place is a block of lines between two marker lines in a file::
 
@@ -21,6 +22,13 @@ import textwrap
 from typing import Callable, Dict, List, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FAIL_WHEN_CHOICES
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
+    DEFAULT_FAIL_ON,
+    FAIL_ON_CHOICES,
+    FINISHED_STATES,
+    STATES,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = re.compile(r"(BEGIN|END) derived: ([a-z0-9-]+)")
@@ -186,6 +194,82 @@ def event_source_filters() -> List[str]:
     return lines
 
 
+# -- lists of states ------------------------------------------------------------------------------
+
+
+def _yaml_list(values: Tuple[str, ...]) -> str:
+    return "[%s]" % ", ".join(values)
+
+
+def _words(values: Tuple[str, ...], mark: str = "``%s``") -> str:
+    """``failed``, ``cancelled`` and ``partial``."""
+    named = [mark % value for value in values]
+    return named[0] if len(named) == 1 else "%s and %s" % (", ".join(named[:-1]), named[-1])
+
+
+def fail_on_choices() -> List[str]:
+    return ["    choices: %s" % _yaml_list(FAIL_ON_CHOICES)]
+
+
+def wait_fail_on_default() -> List[str]:
+    return ["    default: %s" % _yaml_list(DEFAULT_FAIL_ON)]
+
+
+def state_choices() -> List[str]:
+    return ["    choices: %s" % _yaml_list(STATES)]
+
+
+def fail_when_choices() -> List[str]:
+    return ["    choices: %s" % _yaml_list(FAIL_WHEN_CHOICES)]
+
+
+def offenders_verdicts() -> List[str]:
+    return ["      choices: %s" % _yaml_list(FAIL_WHEN_CHOICES)]
+
+
+def role_states() -> List[str]:
+    return [
+        "wait_for_sync__fail_on_choices: %s" % _yaml_list(FAIL_ON_CHOICES),
+        "wait_for_sync__fail_on_default: %s" % _yaml_list(DEFAULT_FAIL_ON),
+        "wait_for_sync__finished_states: %s" % _yaml_list(FINISHED_STATES),
+    ]
+
+
+def role_fail_on_default() -> List[str]:
+    return ["wait_for_sync_fail_on: %s" % _yaml_list(DEFAULT_FAIL_ON)]
+
+
+def sync_job_fail_on_default() -> List[str]:
+    return ["      - O(fail_on) defaults to V(%s)." % _yaml_list(DEFAULT_FAIL_ON)]
+
+
+def role_fail_on() -> List[str]:
+    return [
+        "        description:",
+        "          - Final states that fail the role, of %s." % _words(FAIL_ON_CHOICES, "V(%s)"),
+        "          - A list, or text with the states comma-separated or one a line (as an AWX multiple-choice survey"
+        " answer arrives).",
+        "        type: raw",
+        "        default: %s" % _yaml_list(DEFAULT_FAIL_ON),
+    ]
+
+
+def report_fail_when() -> List[str]:
+    return [
+        "        description: Verdicts that fail the role after the report is written (%s); a list or comma-separated text."
+        % ", ".join("V(%s)" % verdict for verdict in FAIL_WHEN_CHOICES)
+    ]
+
+
+def guide_fail_on() -> List[str]:
+    extra = tuple(state for state in FAIL_ON_CHOICES if state not in DEFAULT_FAIL_ON)
+    text = (
+        "A job ending in a ``fail_on`` state (%s by default; add %s for completed-with-errors) fails the task with its "
+        "id, state and errors; ``fail_on`` may list %s." % (_words(DEFAULT_FAIL_ON), _words(extra), _words(FAIL_ON_CHOICES))
+    )
+    return [""] + textwrap.wrap(text, 104) + [""]
+
+
 TEMPLATES: Dict[str, Callable[[], List[str]]] = {
     "doc-fragments": doc_fragments,
     "action-group": action_group,
@@ -197,19 +281,60 @@ TEMPLATES: Dict[str, Callable[[], List[str]]] = {
     "role-wait-filters": role_wait_filters,
     "event-source-cloud": event_source_cloud,
     "event-source-filters": event_source_filters,
+    "fail-on-choices": fail_on_choices,
+    "wait-fail-on-default": wait_fail_on_default,
+    "state-choices": state_choices,
+    "fail-when-choices": fail_when_choices,
+    "offenders-verdicts": offenders_verdicts,
+    "role-states": role_states,
+    "role-fail-on": role_fail_on,
+    "role-fail-on-default": role_fail_on_default,
+    "sync-job-fail-on-default": sync_job_fail_on_default,
+    "report-fail-when": report_fail_when,
+    "guide-fail-on": guide_fail_on,
 }
 
 FILES: Dict[str, Tuple[str, ...]] = {
-    "plugins/doc_fragments/cckm.py": ("doc-fragments",),
+    "plugins/doc_fragments/cckm.py": ("doc-fragments", "fail-on-choices", "state-choices"),
+    "plugins/modules/sync_job_wait.py": ("wait-fail-on-default",),
+    "plugins/modules/sync_job.py": ("sync-job-fail-on-default",),
+    "roles/wait_for_sync/defaults/main.yml": ("role-fail-on-default",),
+    "plugins/modules/sync_status.py": ("fail-when-choices",),
+    "plugins/filter/sync_report_offenders.yml": ("offenders-verdicts",),
+    "roles/wait_for_sync/vars/main.yml": ("role-states",),
+    "roles/sync_report/meta/argument_specs.yml": ("report-fail-when",),
+    "docs/docsite/rst/user_guide.rst": ("guide-fail-on",),
+    "roles/wait_for_sync/README.md": (),
     "meta/runtime.yml": ("action-group",),
     "galaxy.yml": ("galaxy-tags",),
-    "roles/wait_for_sync/meta/argument_specs.yml": ("role-cloud-choices", "role-filter-keys", "role-start-targets-doc"),
+    "roles/wait_for_sync/meta/argument_specs.yml": (
+        "role-cloud-choices",
+        "role-filter-keys",
+        "role-start-targets-doc",
+        "role-fail-on",
+    ),
     "roles/wait_for_sync/tasks/main.yml": ("role-start-targets", "role-wait-filters"),
     "extensions/eda/plugins/event_source/sync_jobs.py": ("event-source-cloud", "event-source-filters"),
     "README.md": (),
     "docs/awx/survey_spec.json": (),
 }
-"""Every file with a place that names the clouds, and the marked places it must hold."""
+"""Every file with a place that names the clouds or lists states, and the marked places it must hold."""
+
+STATE_PLACES = frozenset(
+    ("fail-on-choices", "wait-fail-on-default", "state-choices", "fail-when-choices", "offenders-verdicts")
+    + ("role-states", "role-fail-on", "role-fail-on-default", "report-fail-when", "guide-fail-on", "sync-job-fail-on-default")
+)
+"""The places that list states or verdicts (the others name the clouds)."""
+CLOUD_FILES = tuple(
+    path for path, keys in FILES.items() if set(keys) - STATE_PLACES or path in ("README.md", "docs/awx/survey_spec.json")
+)
+"""The files that name every cloud."""
+STATE_FILES = tuple(
+    path
+    for path, keys in FILES.items()
+    if set(keys) & STATE_PLACES or path in ("roles/wait_for_sync/README.md", "docs/awx/survey_spec.json")
+)
+"""The files that list the states a wait fails on, the normalized states or the verdicts."""
 
 
 class PlaceError(ValueError):
@@ -244,6 +369,12 @@ def _marked(path: str, text: str) -> str:
     return "".join(out)
 
 
+SURVEY_FAIL_ON_ROW = r"^   \| Fail when a job ends \| `wait_for_sync_fail_on` \|.*$"
+ROLE_FAIL_ON_ROW = r"^\| `wait_for_sync_fail_on` \|.*$"
+ROWS: Dict[str, Tuple[str, ...]] = {"README.md": (SURVEY_FAIL_ON_ROW,), "roles/wait_for_sync/README.md": (ROLE_FAIL_ON_ROW,)}
+"""The table rows ``rewrite`` writes by their content (a table cannot hold a marker), per file."""
+
+
 def _readme(text: str) -> str:
     def row(match: re.Match[str]) -> str:
         names = list(CLOUDS)
@@ -255,14 +386,36 @@ def _readme(text: str) -> str:
     new, count = re.subn(r"^\| `ciphertrust\.cckm\.[a-z0-9]+_sync_job_info`[^|]* \|(.*)$", row, text, flags=re.M)
     if count != 1:
         raise PlaceError("README.md: expected one module-table row of the info modules, found %d" % count)
+    survey = "   | Fail when a job ends | `wait_for_sync_fail_on` | multiselect | `%s` |" % ", ".join(DEFAULT_FAIL_ON)
+    new, count = re.subn(SURVEY_FAIL_ON_ROW, lambda _match: survey, new, flags=re.M)
+    if count != 1:
+        raise PlaceError("README.md: expected one survey row of wait_for_sync_fail_on, found %d" % count)
     return new
 
 
 def _survey(text: str) -> str:
     spec = json.loads(text)
-    (question,) = [q for q in spec["spec"] if q["variable"] == "wait_for_sync_cloud"]
-    question["choices"] = _names()
+    questions = {q["variable"]: q for q in spec["spec"]}
+    questions["wait_for_sync_cloud"]["choices"] = _names()
+    questions["wait_for_sync_fail_on"]["choices"] = list(FAIL_ON_CHOICES)
+    questions["wait_for_sync_fail_on"]["default"] = "\n".join(DEFAULT_FAIL_ON)  # a multiselect's default: one a line
     return json.dumps(spec, indent=2) + "\n"
+
+
+def _role_readme(text: str) -> str:
+    extra = [state for state in FAIL_ON_CHOICES if state not in DEFAULT_FAIL_ON]
+    row = (
+        "| `wait_for_sync_fail_on` | `%s` | final states that fail the role, of %s; add %s to fail on completed-with-errors |"
+        % (
+            _yaml_list(DEFAULT_FAIL_ON),
+            ", ".join("`%s`" % state for state in FAIL_ON_CHOICES),
+            " and ".join("`%s`" % state for state in extra),
+        )
+    )
+    new, count = re.subn(ROLE_FAIL_ON_ROW, lambda _match: row, text, flags=re.M)
+    if count != 1:
+        raise PlaceError("roles/wait_for_sync/README.md: expected one row of wait_for_sync_fail_on, found %d" % count)
+    return new
 
 
 def rewrite(path: str, text: str) -> str:
@@ -271,6 +424,8 @@ def rewrite(path: str, text: str) -> str:
         return _readme(text)
     if path == "docs/awx/survey_spec.json":
         return _survey(text)
+    if path == "roles/wait_for_sync/README.md":
+        return _role_readme(text)
     return _marked(path, text)
 
 
