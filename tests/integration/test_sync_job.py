@@ -12,20 +12,20 @@ import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from tests.integration.helpers import playbook, task
+from tests.simulator.families import FAMILIES
 
 SYNC = "ciphertrust.cckm.sync_job"
 FAST = {"poll_interval": 0.5, "max_poll_interval": 1}
 
-# For each cloud: (module option, values, body field CM must receive)
-TARGETS = {
-    "aws": ("kms", ["kms-prod"], "kms"),
-    "azure": ("key_vaults", ["vault1"], "key_vaults"),
-    "google": ("key_rings", ["projects/p/locations/global/keyRings/r1"], "key_rings"),
-    "oci": ("vaults", ["vault-finance"], "vaults"),
-    "sap": ("groups", ["group-payments"], "groups"),
-    "sfdc": ("organizations", ["00DB000000040bIMAQ"], "organization_ids"),
-    "luna": ("partitions", ["partition-1"], "partitions"),
-}
+
+def start_case(cloud: str):
+    """(module option, values, the start body's field CM must receive) for a cloud: the option from the table of
+    clouds, the field from the simulator's own row, written from the vendor's API pages (tests/simulator/families.py)."""
+    family = FAMILIES.get((cloud, CLOUDS[cloud].default_scope))
+    assert family is not None, "tests/simulator/families.py has no row for %s: add its Family" % cloud
+    return CLOUDS[cloud].target_option, list(family.sample_targets[:1]) or ["%s-target-1" % cloud], family.start_field
+
+
 EVERY_SCOPE = [(cloud, scope) for cloud in sorted(CLOUDS) for scope in sorted(CLOUDS[cloud].scopes)]
 
 
@@ -41,11 +41,11 @@ def test_start_and_wait_in_every_cloud_and_scope_sends_the_apis_body(sim, ansibl
     sim.starting.polls = 2  # the start's answer and the first poll see it running, the second poll ends it
     tasks = []
     for cloud, scope in EVERY_SCOPE:
-        option, values, _field = TARGETS[cloud]
+        option, values, _field = start_case(cloud)
         args = dict({option: values, "scope": scope, "wait": True}, **FAST)
-        if cloud == "aws":
+        if CLOUDS[cloud].regions:
             args["regions"] = ["us-east-1", "eu-west-1"]
-        if (cloud, scope) == ("azure", "keys"):
+        if CLOUDS[cloud].scope(scope).backup:
             args["take_cloud_key_backup"] = True
         tasks.append(sync("%s %s" % (cloud, scope), cloud=cloud, **args))
     run = ansible.playbook(playbook(*tasks), timeout=400)
@@ -53,12 +53,12 @@ def test_start_and_wait_in_every_cloud_and_scope_sends_the_apis_body(sim, ansibl
     bodies = {entry["path"]: entry["body"] for entry in sim.start_bodies}
     assert len(sim.start_bodies) == len(EVERY_SCOPE), "one start per task, no retry"
     for cloud, scope in EVERY_SCOPE:
-        option, values, field = TARGETS[cloud]
+        option, values, field = start_case(cloud)
         body = bodies["/api" + CLOUDS[cloud].scope(scope).path]
         expected = {field: values}
-        if cloud == "aws":
+        if CLOUDS[cloud].regions:
             expected["regions"] = ["us-east-1", "eu-west-1"]
-        if (cloud, scope) == ("azure", "keys"):
+        if CLOUDS[cloud].scope(scope).backup:
             expected["take_cloud_key_backup"] = True
         assert body == expected, (cloud, scope, body)
         result = run.result("%s %s" % (cloud, scope))
