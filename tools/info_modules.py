@@ -28,6 +28,8 @@ class Words(NamedTuple):
     detail_noun: str  # "region": "<noun> synchronized successfully"
     cm_cloud: str  # the job's cloud field as CM records it
     scopes: Dict[str, str]  # scope -> what it lists
+    vendor: str = ""  # how prose names the cloud: "Google Cloud", "Oracle OCI" (README, user guide, galaxy.yml)
+    short: str = ""  # before a target's noun: "Google" key ring, "OCI" vault
 
 
 WORDS: Dict[str, Words] = {
@@ -40,6 +42,8 @@ WORDS: Dict[str, Words] = {
         "region",
         "aws",
         {"keys": "AWS KMS keys", "custom_key_stores": "AWS custom key stores (CloudHSM and external key stores)"},
+        vendor="AWS",
+        short="AWS",
     ),
     "azure": Words(
         "Azure Key Vault",
@@ -50,6 +54,8 @@ WORDS: Dict[str, Words] = {
         "key vault",
         "AzureCloud",
         {"keys": "Azure keys", "certificates": "Azure certificates", "secrets": "Azure secrets"},
+        vendor="Azure",
+        short="Azure",
     ),
     "google": Words(
         "Google Cloud KMS",
@@ -60,6 +66,8 @@ WORDS: Dict[str, Words] = {
         "key ring",
         "gcp",
         {"keys": "Google Cloud KMS keys"},
+        vendor="Google Cloud",
+        short="Google",
     ),
     "oci": Words(
         "Oracle Cloud Infrastructure (OCI) Vault",
@@ -70,6 +78,8 @@ WORDS: Dict[str, Words] = {
         "vault",
         "oci",
         {"keys": "OCI Vault keys"},
+        vendor="Oracle OCI",
+        short="OCI",
     ),
     "sap": Words(
         "SAP Data Custodian",
@@ -80,6 +90,8 @@ WORDS: Dict[str, Words] = {
         "group",
         "sap",
         {"keys": "SAP Data Custodian keys"},
+        vendor="SAP Data Custodian",
+        short="SAP",
     ),
     "sfdc": Words(
         "Salesforce",
@@ -90,6 +102,8 @@ WORDS: Dict[str, Words] = {
         "organization",
         "sfdc",
         {"keys": "Salesforce tenant secrets", "certificates": "Salesforce certificates"},
+        vendor="Salesforce",
+        short="Salesforce",
     ),
     "luna": Words(
         "Luna HSM",
@@ -100,6 +114,8 @@ WORDS: Dict[str, Words] = {
         "partition",
         "luna",
         {"keys": "Luna HSM keys"},
+        vendor="Luna HSM",
+        short="Luna",
     ),
 }
 

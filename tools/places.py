@@ -194,6 +194,118 @@ def event_source_filters() -> List[str]:
     return lines
 
 
+# -- prose that lists the clouds --------------------------------------------------------------------
+
+
+def _and(items: List[str]) -> str:
+    """``a, b and c``."""
+    return items[0] if len(items) == 1 else "%s and %s" % (", ".join(items[:-1]), items[-1])
+
+
+def _prose(name: str):
+    """What the documentation says about cloud ``name`` (tools/info_modules.py's WORDS)."""
+    from tools.info_modules import WORDS
+
+    return WORDS[name]
+
+
+def _target_listings() -> List[str]:
+    """Each distinct target listing path, the default scopes' first."""
+    paths: List[str] = []
+    for default_first in (True, False):
+        for cloud in CLOUDS.values():
+            for name, scope in cloud.scopes.items():
+                if (name == cloud.default_scope) == default_first and scope.targets and scope.targets not in paths:
+                    paths.append(scope.targets)
+    return paths
+
+
+def inline_clouds() -> str:
+    return _and([_prose(name).vendor for name in CLOUDS])
+
+
+def inline_cloud_names() -> str:
+    return ", ".join("`%s`" % name for name in CLOUDS)
+
+
+def inline_cloud_names_or() -> str:
+    names = ["`%s`" % name for name in CLOUDS]
+    return "%s or %s" % (", ".join(names[:-1]), names[-1])
+
+
+def inline_scheduler_names() -> str:
+    return ", ".join("`%s`" % c.schedule_cloud for c in CLOUDS.values() if c.schedule_cloud != c.name)
+
+
+def inline_target_nouns() -> str:
+    return _and(list(dict.fromkeys(_prose(name).target_noun for name in CLOUDS)))
+
+
+def inline_targets_by_cloud() -> str:
+    return _and(["%s %s" % (_prose(name).short, _prose(name).target_noun) for name in CLOUDS])
+
+
+def inline_target_listings() -> str:
+    paths = [path[len("/v1/cckm") :] for path in _target_listings()]
+    return ", ".join(["`GET /v1/cckm%s`" % paths[0]] + ["`%s`" % path for path in paths[1:]])
+
+
+def inline_scopes_by_cloud() -> str:
+    parts = []
+    for cloud in CLOUDS.values():
+        extra = [scope for scope in cloud.scopes if scope != cloud.default_scope]
+        if extra:
+            parts.append("%s (%s)" % ("/".join("`%s`" % scope for scope in extra), cloud.name))
+    return ", ".join(parts)
+
+
+INLINE = re.compile(r"<!--([a-z0-9-]+)-->(.*?)<!--/\1-->", re.S)
+"""An inline place of a Markdown page (invisible when rendered): ``<!--clouds-->AWS, ...<!--/clouds-->``."""
+INLINE_TEMPLATES: Dict[str, Callable[[], str]] = {
+    "clouds": inline_clouds,
+    "cloud-names": inline_cloud_names,
+    "cloud-names-or": inline_cloud_names_or,
+    "scheduler-names": inline_scheduler_names,
+    "target-nouns": inline_target_nouns,
+    "targets-by-cloud": inline_targets_by_cloud,
+    "target-listings": inline_target_listings,
+    "scopes-by-cloud": inline_scopes_by_cloud,
+}
+
+
+def _inline(path: str, text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in INLINE_TEMPLATES:
+            raise PlaceError("%s: unknown inline place %r" % (path, key))
+        return "<!--%s-->%s<!--/%s-->" % (key, INLINE_TEMPLATES[key](), key)
+
+    return INLINE.sub(one, text)
+
+
+def guide_substitutions() -> List[str]:
+    return [
+        "",
+        ".. |clouds| replace:: %s" % inline_clouds(),
+        ".. |targets by cloud| replace:: %s" % inline_targets_by_cloud().replace("`", ""),
+        "",
+    ]
+
+
+def galaxy_description() -> List[str]:
+    text = "See, wait on, start and schedule Thales CipherTrust Manager CCKM key synchronization jobs for %s." % (inline_clouds())
+    return ["description: >-"] + textwrap.wrap(text, 96, initial_indent="  ", subsequent_indent="  ")
+
+
+def status_description() -> List[str]:
+    text = (
+        "Answers for the whole fleet the question an operator, an auditor or a nightly workflow asks of CipherTrust "
+        "Manager's Cloud Key Manager (CCKM) - is every %s synchronized recently, and if not, which and why."
+        % inline_targets_by_cloud()
+    )
+    return _wrapped("  ", text, 108)
+
+
 # -- lists of states ------------------------------------------------------------------------------
 
 
@@ -281,6 +393,9 @@ TEMPLATES: Dict[str, Callable[[], List[str]]] = {
     "role-wait-filters": role_wait_filters,
     "event-source-cloud": event_source_cloud,
     "event-source-filters": event_source_filters,
+    "guide-substitutions": guide_substitutions,
+    "galaxy-description": galaxy_description,
+    "status-description": status_description,
     "fail-on-choices": fail_on_choices,
     "wait-fail-on-default": wait_fail_on_default,
     "state-choices": state_choices,
@@ -299,14 +414,14 @@ FILES: Dict[str, Tuple[str, ...]] = {
     "plugins/modules/sync_job_wait.py": ("wait-fail-on-default",),
     "plugins/modules/sync_job.py": ("sync-job-fail-on-default",),
     "roles/wait_for_sync/defaults/main.yml": ("role-fail-on-default",),
-    "plugins/modules/sync_status.py": ("fail-when-choices",),
+    "plugins/modules/sync_status.py": ("status-description", "fail-when-choices"),
     "plugins/filter/sync_report_offenders.yml": ("offenders-verdicts",),
     "roles/wait_for_sync/vars/main.yml": ("role-states",),
     "roles/sync_report/meta/argument_specs.yml": ("report-fail-when",),
-    "docs/docsite/rst/user_guide.rst": ("guide-fail-on",),
+    "docs/docsite/rst/user_guide.rst": ("guide-substitutions", "guide-fail-on"),
     "roles/wait_for_sync/README.md": (),
     "meta/runtime.yml": ("action-group",),
-    "galaxy.yml": ("galaxy-tags",),
+    "galaxy.yml": ("galaxy-description", "galaxy-tags"),
     "roles/wait_for_sync/meta/argument_specs.yml": (
         "role-cloud-choices",
         "role-filter-keys",
@@ -421,11 +536,11 @@ def _role_readme(text: str) -> str:
 def rewrite(path: str, text: str) -> str:
     """``text`` (the file at ``path``, relative to the root) with every place written from CLOUDS."""
     if path == "README.md":
-        return _readme(text)
+        return _inline(path, _readme(text))
     if path == "docs/awx/survey_spec.json":
         return _survey(text)
     if path == "roles/wait_for_sync/README.md":
-        return _role_readme(text)
+        return _inline(path, _role_readme(text))
     return _marked(path, text)
 
 

@@ -7,10 +7,12 @@ module: sync_status
 short_description: Is every cloud key in sync? A verdict per CCKM target of every cloud and scope
 version_added: 1.0.0
 description:
+  # BEGIN derived: status-description (tools/derive.py writes the lines below from CLOUDS; do not edit them)
   - Answers for the whole fleet the question an operator, an auditor or a nightly workflow asks of
-    CipherTrust Manager's Cloud Key Manager (CCKM) - is every AWS KMS account, Azure key vault, Google
-    key ring, OCI vault, SAP group, Salesforce organization and Luna partition synchronized recently, and
-    if not, which and why.
+    CipherTrust Manager's Cloud Key Manager (CCKM) - is every AWS KMS account, Azure key vault, Google key
+    ring, OCI vault, SAP group, Salesforce organization and Luna partition synchronized recently, and if
+    not, which and why.
+  # END derived: status-description
   - The targets come from CM's own listings (every page; archived AWS KMS accounts are skipped). A job covers
     a target when it lists it (by name, by id, by the cloud's own id, or as C(<name>::<subscription>) for
     Azure) or when it synchronizes everything (no target list).

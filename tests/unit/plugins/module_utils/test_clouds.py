@@ -245,7 +245,8 @@ def _rewritten_with_a_fake_cloud(monkeypatch):
 
     fake = fake_cloud()
     monkeypatch.setitem(_clouds.CLOUDS, "fakecloud", fake)
-    monkeypatch.setitem(info_modules.WORDS, "fakecloud", info_modules.WORDS["google"]._replace(target_noun="fake ring"))
+    words = info_modules.WORDS["google"]._replace(target_noun="fake ring", vendor="FakeCloud", short="FakeCloud")
+    monkeypatch.setitem(info_modules.WORDS, "fakecloud", words)
     monkeypatch.setattr(places, "FILTER_OPTIONS", tuple(sorted(_clouds.FILTER_OPTIONS + ("fake_rings",))))
     monkeypatch.setattr(places, "TARGET_OPTIONS", tuple(sorted(_clouds.TARGET_OPTIONS + ("fake_rings",))))
     out = {}
@@ -258,7 +259,7 @@ def _rewritten_with_a_fake_cloud(monkeypatch):
 def test_a_new_cloud_row_reaches_every_place_that_lists_the_clouds(monkeypatch):
     texts = _rewritten_with_a_fake_cloud(monkeypatch)
     for path, text in texts.items():
-        assert "fakecloud" in text or "fake_rings" in text, "%s does not follow the table" % path
+        assert "fakecloud" in text.lower() or "fake_rings" in text, "%s does not follow the table" % path
     runtime = yaml.safe_load(texts["meta/runtime.yml"])
     assert "fakecloud_sync_job_info" in runtime["action_groups"]["cckm"]
     assert "fakecloud" in yaml.safe_load(texts["galaxy.yml"])["tags"]
@@ -329,7 +330,7 @@ def test_a_place_whose_markers_are_broken_is_named(monkeypatch):
     text = "a\n# BEGIN derived: galaxy-tags\n  - aws\n"
     with pytest.raises(places.PlaceError, match="galaxy.yml:2: BEGIN derived: galaxy-tags has no matching END"):
         places.rewrite("galaxy.yml", text)
-    with pytest.raises(places.PlaceError, match="galaxy.yml has no marked place galaxy-tags"):
+    with pytest.raises(places.PlaceError, match="galaxy.yml has no marked place galaxy-description, galaxy-tags"):
         places.rewrite("galaxy.yml", "tags: []\n")
 
 
