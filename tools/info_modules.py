@@ -30,6 +30,7 @@ class Words(NamedTuple):
     scopes: Dict[str, str]  # scope -> what it lists
     vendor: str = ""  # how prose names the cloud: "Google Cloud", "Oracle OCI" (README, user guide, galaxy.yml)
     short: str = ""  # before a target's noun: "Google" key ring, "OCI" vault
+    version_added: str = "0.1.0"  # the release that brings the cloud's info module (galaxy.yml's, for a new cloud)
 
 
 WORDS: Dict[str, Words] = {
@@ -262,7 +263,7 @@ def render(name: str) -> str:
     documentation = (
         "module: %s_sync_job_info\n"
         "short_description: List %s synchronization jobs of CipherTrust Manager CCKM\n"
-        "version_added: 0.1.0\n"
+        "version_added: %s\n"
         "description:\n"
         "  - Lists the jobs in which CipherTrust Manager's Cloud Key Manager (CCKM) synchronizes its view\n"
         "    of %s keys, newest first, with a normalized C(state) for each.\n"
@@ -278,7 +279,7 @@ def render(name: str) -> str:
         "  - ciphertrust.cckm.cckm.action_group\n"
         "seealso:\n"
         "  - module: ciphertrust.cckm.sync_job_wait\n"
-    ) % (name, words.title, words.title, "options:\n" + options if options else "options: {}\n")
+    ) % (name, words.title, words.version_added, words.title, "options:\n" + options if options else "options: {}\n")
     target_field = ""
     if cloud.filter_option:
         target_field = (
