@@ -334,7 +334,7 @@ class CckmClient:
     ) -> Tuple[List[Dict[str, Any]], int]:
         """Raw jobs matching ``query`` from ``skip`` on (all when ``limit`` is None), each once, and CM's total.
 
-        Pages are read consistently while the list moves (see ``_paging``). The jobs are CM's own
+        Pages are read consistently while the list moves (see ``_cm.paging``). The jobs are CM's own
         dicts, in CM's order; ``_jobs.find_jobs`` normalizes, merges and orders them.
         """
 

@@ -3,7 +3,7 @@
 """The connection options (names, types, CM_* variables) and their checks, without Ansible.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
-Modules read the options through ``_module`` (argspec, env fallbacks); the event source reads the
+Modules read the options through ``_mains.module`` (argspec, env fallbacks); the event source reads the
 same names and variables from its args here. Every check runs before any request.
 """
 

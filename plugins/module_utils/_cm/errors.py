@@ -4,7 +4,7 @@
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 Everything here is a pure function of what it is given (no request is sent), so it is unit-tested
-without a server. Nothing calls fail_json: modules fail in ``_module.fail_from_error``.
+without a server. Nothing calls fail_json: modules fail in ``_mains.module.fail_from_error``.
 """
 
 from __future__ import annotations

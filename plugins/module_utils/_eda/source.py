@@ -254,7 +254,7 @@ def event_for(job: Dict[str, Any], watch: Watch, previous: Optional[str]) -> Dic
 def poll_watch(client: Any, watch: Watch, seen: Dict[str, Any], fresh: bool) -> List[Dict[str, Any]]:
     """Events of one look at ``watch``; ``seen`` (``{"running": {id: state}, "newest": createdAt}``) is updated.
 
-    One ``_scan.look``: newest first back to the previous poll, then each job known to be running by
+    One ``scan.look``: newest first back to the previous poll, then each job known to be running by
     id, so a long history, or a job stuck in progress for years, does not make a poll cost more.
     ``fresh``: the source has no past (first poll, no checkpoint): jobs already finished are not sent.
     """

@@ -9,7 +9,7 @@ A target is what a job synchronizes (a KMS account, a vault, a key ring, ...), l
 success, or until the jobs are older than ``max_age``; each target still undecided then costs one
 listing filtered on it (a cloud with no filter: one listing of completed jobs for the scope). Scopes
 are read concurrently, so the fleet costs about what its largest scope costs. Which job covers which
-target is ``_coverage``'s to say. A fleet where no target was found is never in sync.
+target is ``_jobs.coverage``'s to say. A fleet where no target was found is never in sync.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 
-The one piece of code that decides it, for the waits on targets (``_watch.TargetWatch``), ``sync_status``
+The one piece of code that decides it, for the waits on targets (``_jobs.watch.TargetWatch``), ``sync_status``
 (``_fleet``), the event source's stale and fresh events, ``sync_job``'s reuse and the scheduler's run-now.
 
 A job covers a target when it lists it or synchronizes everything (no target list). Jobs name targets in

@@ -4,7 +4,7 @@
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 
-CM has no push, so a wait (``_watch.FilterWatch``) and the event source (``_events``) poll. The
+CM has no push, so a wait (``watch.TargetWatch``, ``watch.FilterWatch``) and the event source (``_eda.source``) poll. The
 first look finds the running jobs with the ``overall_status`` filter (one listing per spelling,
 merged as the info modules do) and reads the newest page. A later look reads the newest pages only
 until they reach jobs older than the previous look, and asks each job known to be running that was

@@ -119,7 +119,7 @@ class IdWatch:
 class FilterWatch:
     """Watch every job of a scope that is in progress (no target named), at a cost flat in CM's history.
 
-    Each poll is one ``_scan.look``: the first finds the running jobs with the status filter and
+    Each poll is one ``scan.look``: the first finds the running jobs with the status filter and
     reads the newest page; later ones read the newest page back to the previous poll (jobs that
     began since are watched too) and ask each watched job still running that was not on it by id.
     A watched job CM answers 404 for ends the wait. If nothing is in progress, the newest matching
@@ -181,10 +181,10 @@ class TargetWatch:
     """Watch, for each named target, the newest job that covers it, at a cost flat in CM's history.
 
     A job covers a target when it lists it by any of its identifiers (the target listing, read once, gives
-    them) or synchronizes everything (``_coverage``). The scope's newest jobs and running jobs are read
+    them) or synchronizes everything (``coverage``). The scope's newest jobs and running jobs are read
     unfiltered and matched here, so a job of everything decides for every target whatever CM's target filter
     returns; a target whose newest covering job is below the newest page costs one filtered look-up on the
-    first poll. Later polls are ``_scan.look``'s: the newest page back to the previous poll (a job started
+    first poll. Later polls are ``scan.look``'s: the newest page back to the previous poll (a job started
     since supersedes an older one for the targets it covers) and each deciding job still running by id.
     ``floor`` (sync_job's started or reused job) is what decides until a newer covering job appears.
     """

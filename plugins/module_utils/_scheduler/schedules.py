@@ -3,7 +3,7 @@
 """Scheduled synchronizations as data: CM's job configs read, normalized and compared with what is wanted.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice. No request is sent
-here (``_scheduler`` talks to CM); everything is a function of the configs CM answered.
+here (``api`` talks to CM); everything is a function of the configs CM answered.
 
 CM stores a schedule as a scheduler job config with ``operation: cckm_synchronization``. It takes
 the parameters as ``cckm_synchronization_params`` and answers them as ``job_config_params``, with

@@ -1,4 +1,4 @@
-"""A small in-memory CM for the algorithm tests: what ``_watch.JobReader`` and ``find_jobs`` need, no HTTP."""
+"""A small in-memory CM for the algorithm tests: what ``_jobs.watch.JobReader`` and ``find_jobs`` need, no HTTP."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which job covers which target, and what each target's newest covering job says (``_coverage``)."""
+"""Which job covers which target, and what each target's newest covering job says (``_jobs.coverage``)."""
 
 import pytest
 
