@@ -64,10 +64,12 @@ class Run:
 class Ansible:
     """Runs ansible commands with the collection, the simulator's CM_* variables and a recorder."""
 
-    def __init__(self, sim: Any, tmp_path: Any) -> None:
+    def __init__(self, sim: Any, tmp_path: Any, local_temp: Any = None) -> None:
         self.sim = sim
         self.tmp = tmp_path
         self.count = 0
+        # Ansible's local temp holds the AnsiballZ cache: shared by a session's runs, each module is built once
+        self.local_temp = local_temp or tmp_path / "ansible-local"
 
     def env(self, **overrides: Optional[str]) -> Dict[str, str]:
         env = dict(os.environ)
@@ -79,7 +81,7 @@ class Ansible:
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_LOCALHOST_WARNING="0",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-            ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-local"),
+            ANSIBLE_LOCAL_TEMP=str(self.local_temp),
             ANSIBLE_RETRY_FILES_ENABLED="0",
             CM_ADDRESS=self.sim.address,
             CM_USERNAME=self.sim.username,
@@ -142,8 +144,14 @@ class Ansible:
 
 
 @pytest.fixture
-def ansible(sim, tmp_path):
-    return Ansible(sim, tmp_path)
+def ansible(sim, tmp_path, ansible_local_temp):
+    return Ansible(sim, tmp_path, ansible_local_temp)
+
+
+@pytest.fixture(scope="session")
+def ansible_local_temp(tmp_path_factory):
+    """One Ansible local temp for the session's runs (its AnsiballZ cache is safe to share: a lock and a rename)."""
+    return tmp_path_factory.mktemp("ansible-local")
 
 
 @pytest.fixture(params=["exact", "lenient"])
