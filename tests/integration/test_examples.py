@@ -10,7 +10,9 @@ from tests.integration.conftest import ROOT
 from tests.integration.helpers import wait_for
 
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
-pytestmark = pytest.mark.every_core
+# The examples whose controller side differs between cores (async, loops, roles, module_defaults) run on the
+# newest core too (every_core); make test-matrix runs them all on every core.
+EVERY_CORE = pytest.mark.every_core
 
 EXAMPLES = os.path.join(ROOT, "docs", "examples")
 
@@ -33,6 +35,7 @@ def test_wait_after_external_sync(sim, ansible, form):
         assert secret not in run.output
 
 
+@EVERY_CORE
 def test_wait_several_clouds_in_parallel(sim, ansible):
     jobs = [sim.add_job(cloud, duration=3600, starts_when_seen=True) for cloud in ("aws", "azure", "google")]
     released = []
@@ -57,6 +60,7 @@ def test_wait_several_clouds_in_parallel(sim, ansible):
     assert all(r["item"]["summary"]["succeeded"] == 1 for r in reports)
 
 
+@EVERY_CORE
 def test_role_with_module_defaults_and_no_cm_variables_in_the_module_env(sim, ansible):
     sim.add_job("azure", filter_values=["keyvault-softkeys"], duration=4, starts_when_seen=True)
     run = run_example(ansible, "role_with_module_defaults.yml")
@@ -102,6 +106,7 @@ def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
     assert len(sim.start_bodies) == 1, "the second run started nothing"
 
 
+@EVERY_CORE
 def test_nightly_azure_sync_waits_for_tonights_run(sim, ansible):
     sim.scheduler.settings.fire = True  # the simulator runs due schedules, as CM does
     sim.starting.duration = 2.0
