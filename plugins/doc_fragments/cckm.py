@@ -10,31 +10,44 @@ options:
     description:
       - Host name or IP address of CipherTrust Manager, optionally with a port (V(cm.example.com:8443)),
         or an C(https://) URL without a path. The collection adds C(/api) itself.
+      - "A cluster: every node, as a list or comma-separated (V(cm1.example.com,cm2.example.com:8443)). Reads go to
+        the node in use and move on to the next one when a node cannot be reached, its TLS handshake or answer does
+        not come in time, or it answers 502, 503 or 504 (a node that failed recently is tried last); the result's
+        warnings name each node skipped, once. A write goes to one node and is never sent again blindly: after a
+        lost answer, CM is read first, on whichever node answers. A node that refuses another node's token gets a
+        login of its own. A job or schedule just written that another node does not know yet (replication lag) is
+        read again for a few seconds. A load balancer in front of the nodes is one address."
       - Plain C(http://) is refused, because credentials would travel in clear text, unless O(allow_http=true).
       - Required, as this option or as the E(CM_ADDRESS) environment variable.
-      - If not set, the value of the E(CM_ADDRESS) environment variable is used.
-    type: str
+      - If not set, the value of the E(CM_ADDRESS) environment variable is used, or else
+        E(CIPHERTRUST_ADDRESS) (the name the vendor's Terraform provider reads).
+    type: list
+    elements: str
     aliases: [host]
   username:
     description:
       - User to log in as, with O(password).
-      - If not set, the value of the E(CM_USERNAME) environment variable is used.
+      - If not set, the value of the E(CM_USERNAME) environment variable is used, or else
+        E(CIPHERTRUST_USERNAME) (the name the vendor's Terraform provider reads).
     type: str
   password:
     description:
       - Password of O(username). The module logs in once per run and renews its token with the refresh token
         CM returns, so long waits do not create new sessions on CM.
-      - If not set, the value of the E(CM_PASSWORD) environment variable is used.
+      - If not set, the value of the E(CM_PASSWORD) environment variable is used, or else
+        E(CIPHERTRUST_PASSWORD) (the name the vendor's Terraform provider reads).
     type: str
   domain:
     description:
       - CM domain to log in to. Empty means the root domain.
-      - If not set, the value of the E(CM_DOMAIN) environment variable is used.
+      - If not set, the value of the E(CM_DOMAIN) environment variable is used, or else
+        E(CIPHERTRUST_DOMAIN) (the name the vendor's Terraform provider reads).
     type: str
   auth_domain:
     description:
       - Domain in which the user is defined, when it differs from O(domain).
-      - If not set, the value of the E(CM_AUTH_DOMAIN) environment variable is used.
+      - If not set, the value of the E(CM_AUTH_DOMAIN) environment variable is used, or else
+        E(CIPHERTRUST_AUTH_DOMAIN) (the name the vendor's Terraform provider reads).
     type: str
   refresh_token:
     description:
@@ -68,7 +81,8 @@ options:
     description:
       - Path of a PEM file with the CA certificate(s) that signed CM's certificate.
       - Takes precedence over E(REQUESTS_CA_BUNDLE) and the system trust store.
-      - If not set, the value of the E(CM_CA_CERT) environment variable is used.
+      - If not set, the value of the E(CM_CA_CERT) environment variable is used, or else
+        E(CIPHERTRUST_CA_CERT) (the name the vendor's Terraform provider reads).
     type: path
   request_timeout:
     description:
@@ -83,8 +97,9 @@ requirements:
   - requests (Python library, on the host that runs the module)
 notes:
   - Set the connection once for all modules with C(module_defaults) and the group C(group/ciphertrust.cckm.cckm).
-  - The E(CM_*) variables are the ones the CipherTrust Terraform provider reads, so one shell
-    environment or AWX credential serves both.
+  - Each connection option falls back to its E(CM_*) variable (the names the vendor's Terraform provider read in its
+    0.x releases), then, for the address, user, password, domains and CA, to the E(CIPHERTRUST_*) name its current
+    releases read; E(CM_*) wins when both are set. One shell environment or credential serves both tools.
 """
 
     # BEGIN derived: doc-fragments (tools/derive.py writes the lines below from CLOUDS; do not edit them)

@@ -71,10 +71,11 @@ options:
         does (per target, when targets are named). With O(state=cancelled), a job ending cancelled never fails
         the task.
       - "Without it, the task's time is bounded by the start's own attempts: a POST is sent at most 3 times,
-        each only after the running jobs were listed and showed no job was started, and a POST that timed
-        out is followed by a pause of 2 x O(request_timeout) (at most 60 s) before that look. A CM that never
-        answers a start holds the task for about 3 x (O(request_timeout) + min(2 x O(request_timeout), 60)) + 4
-        seconds, 274 s with the default O(request_timeout) of 30. With O(wait=true), O(timeout) bounds it instead."
+        each only after the running jobs were listed and showed no job was started (listed at once and again
+        1 and 3 s later, since another node of a cluster may learn of a job late), and a POST that timed out is
+        followed by a pause of 2 x O(request_timeout) (at most 60 s) before those looks. A CM that never answers
+        a start holds the task for about 3 x (O(request_timeout) + min(2 x O(request_timeout), 60) + 3) seconds,
+        279 s with the default O(request_timeout) of 30. With O(wait=true), O(timeout) bounds it instead."
       - The wait options O(timeout), O(poll_interval), O(max_poll_interval), O(fail_on), O(progress_interval)
         and O(progress_file) act only with O(wait=true) (the task warns when one is given without it), with
         M(ciphertrust.cckm.sync_job_wait)'s defaults, V(1800), V(2) and V(30) for the first three.

@@ -23,6 +23,7 @@ SCENARIOS = [
     "7. start and wait",
     "8. event source",
     "9. wait on 20 targets",
+    "11. a wait over a 3-node cluster",
 ]
 
 

@@ -320,6 +320,27 @@ def figures(
         fleet["requests"] <= bound,
         timing=False,
     )
+    healthy, failover = (next(s for s in eda["failover"] if s["kind"] == kind) for kind in ("healthy", "failover"))
+    cluster_name = "11. a wait over a 3-node cluster, the node in use killed mid-wait"
+    row(
+        cluster_name,
+        "requests, vs the same wait on one healthy node (the failed one included)",
+        "%d" % failover["requests"],
+        "%d" % healthy["requests"],
+        "+%d" % (failover["requests"] - healthy["requests"]),
+        "<= +3 (the failed request, a login if the node needs one, the retry)",
+        failover["requests"] - healthy["requests"] <= 3,
+        timing=False,
+    )
+    row(
+        cluster_name,
+        "wall (s), vs the same wait on one healthy node",
+        "%.2f" % failover["wall"],
+        "%.2f" % healthy["wall"],
+        "+%.2f s" % (failover["wall"] - healthy["wall"]),
+        "<= +1 s (the failover is in the same attempt)",
+        failover["wall"] - healthy["wall"] <= 1.0,
+    )
     latency_sample = eda["latency"][0]
     row(
         source,
@@ -401,6 +422,7 @@ def main(argv: Any = None) -> int:
         eda.update(scenarios.filtered_wait_cost(bench, settings.histories))
         print("10: sync_status over every cloud and scope, %d jobs a scope..." % settings.fleet_history, flush=True)
         eda.update(scenarios.fleet_cost(bench, settings.fleet_history, 50))
+        eda.update(scenarios.failover_wait(bench))
         print("1 + 5: Ansible's floor for a %.0f s task, a uri loop in the background..." % settings.job_seconds, flush=True)
         idle = scenarios.idle_floor_and_uri_rate(bench, settings.repeat, settings.job_seconds, settings.uri_load_delay)
         waits["idle_floor"] = idle["idle_floor"]

@@ -605,6 +605,50 @@ def eda_load(bench: Bench, histories: List[int], polls: int) -> Samples:
     return samples
 
 
+def failover_wait(bench: Bench, polls_before: int = 3, job_polls: int = 8) -> Samples:
+    """11: a wait by id over a 3-node cluster whose node in use goes down after ``polls_before`` polls, against the
+    same wait on one healthy node: the requests and seconds the failover costs (in-process over HTTPS, 0.2 s polls).
+    """
+    _use_collection()
+    samples: Samples = {"failover": []}
+    for kind, nodes in (("healthy", 1), ("failover", 3)):
+        samples["failover"].append(_failover_sample(kind, nodes, polls_before, job_polls))
+    return samples
+
+
+def _failover_sample(kind: str, nodes: int, polls_before: int, job_polls: int) -> Dict[str, Any]:
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.client import CckmClient, Credentials
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch
+
+    with Simulator(nodes=nodes) as sim:
+        job = sim.add_job("aws", polls=job_polls)
+        skipped: List[str] = []
+        client = CckmClient(
+            ["https://" + address for address in sim.addresses],
+            Credentials(sim.username, sim.password),
+            verify=sim.ca_file,
+            on_skip=skipped.append,
+        )
+        watch = IdWatch(client, JobQuery(CLOUDS["aws"], ids=[job.id]), [job.id])
+        polled = [0]
+
+        def poll() -> List[Dict[str, Any]]:
+            polled[0] += 1
+            if nodes > 1 and polled[0] == polls_before + 1:
+                sim.stop_node(0)  # the node in use dies between two polls
+            return watch.poll()
+
+        began = time.perf_counter()
+        outcome = wait_for_jobs(poll, 60, 0.2, 0.2)
+        wall = time.perf_counter() - began
+        if outcome.timed_out or outcome.jobs[0]["state"] != "succeeded" or (nodes > 1 and len(skipped) != 1):
+            raise RuntimeError("the %s wait did not end with the job succeeded and one node named: %s" % (kind, skipped))
+        return {"kind": kind, "requests": sim.stats().get("requests", 0), "wall": wall, "polls": outcome.polls}
+
+
 def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> Samples:
     """10: ``sync_status`` over every cloud and scope (in-process over HTTPS) against one scope's info listing.
 

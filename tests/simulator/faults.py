@@ -18,7 +18,8 @@ KINDS: Dict[str, str] = {
     "invalid_json": "answer 200 with a truncated JSON body",
     "html": "answer ``status`` with an HTML error page, as a proxy does",
     "no_resources": "answer a listing with 200 and no ``resources``",
-    "outage": "close the connection and stop listening for ``downtime`` seconds, as a CM restart does",
+    "outage": "close the connection and stop listening for ``downtime`` seconds, as a CM restart does (the node that "
+    "got the request; with ``acts_first``: after it did the work)",
     "expire_tokens": "every JWT lapses, so this request gets a 401",
     "revoke_tokens": "JWTs lapse and refresh tokens are revoked",
     "tls_eof": "with match ``handshake``: close the connection before the TLS handshake",
@@ -34,7 +35,7 @@ OPTIONS: Dict[str, Tuple[str, ...]] = {
     "html": ("status",),
     "slow": ("delay",),
     "stall": ("delay",),
-    "outage": ("downtime",),
+    "outage": ("downtime", "acts_first"),
     "drop": ("acts_first",),
     "reset": ("acts_first",),
 }
@@ -54,6 +55,7 @@ class Fault:
         delay: float = 0.0,
         downtime: float = 10.0,
         acts_first: bool = False,
+        node: Optional[int] = None,
         **unknown: Any,
     ) -> None:
         if kind not in KINDS:
@@ -81,6 +83,8 @@ class Fault:
         self.delay = delay
         self.downtime = downtime
         self.acts_first = acts_first
+        self.node = node
+        """The node of a cluster it happens on; None: any node."""
 
     def applies(self, request_kind: str) -> bool:
         """Whether this fault is aimed at a request of ``request_kind`` (and has uses left)."""

@@ -85,9 +85,24 @@ class Simulator:
         tls: bool = True,
         status_filter: str = "exact",
         target_filter: str = "listed",
+        nodes: int = 1,
+        jwt_keys: str = "shared",
+        lag: float = 0.0,
     ) -> None:
         self.tls = tls  # False only to test that plain http:// is refused unless allowed
-        self.connections: set = set()
+        if nodes < 1 or jwt_keys not in ("shared", "per_node"):
+            raise ValueError("nodes must be 1 or more and jwt_keys 'shared' or 'per_node'")
+        self.jwt_keys = jwt_keys
+        """Whether a JWT one node issued is taken by the others (``shared``) or only by its issuer (``per_node``):
+        unconfirmed for a real cluster."""
+        self.lag = lag
+        """Seconds a job started on one node takes to show on the others (replication lag)."""
+        self.not_found_status = 404
+        """What CM answers for an object it does not have: 404, or 400 (the defect KY-118691)."""
+        self.unlicensed = False
+        """CCKM not licensed: every CCKM endpoint answers 403, its message naming the licence."""
+        self.no_keysynchronize: set = set()
+        """Targets the user may not synchronize or cancel (CCKM's ACLs): a start or cancel naming one answers 403."""
         self.username = username
         self.password = password or "Sim-" + secrets.token_urlsafe(12)
         self.jwt_lifetime = jwt_lifetime
@@ -103,6 +118,8 @@ class Simulator:
         self.lock = threading.Lock()
         self.faults: List[Fault] = []
         self.jwts: Dict[str, float] = {}
+        self.jwt_issuers: Dict[str, int] = {}
+        """JWT -> the node that issued it (with per-node keys, only that node takes it)."""
         self.refresh_tokens: Dict[str, str] = {}
         self.issued_jwts: List[str] = []
         self.issued_refresh_tokens: List[str] = []
@@ -123,41 +140,34 @@ class Simulator:
         self.ca.cert_pem.write_to_path(self.ca_file)
         self.ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.cert.configure_cert(self.ssl_context)
-        self._port = port
-        self.httpd: Optional[ThreadingHTTPServer] = None
-        self.thread: Optional[threading.Thread] = None
+        self.listeners: List[_Listener] = [_Listener(self, node, port if node == 0 else 0) for node in range(nodes)]
+        """One HTTPS listener a node of the cluster (node 0 is ``address``)."""
+        self.balancer: Optional[_Listener] = None
+        """A load balancer's address that spreads requests over the nodes that are up (``start_balancer``)."""
+        self._spread = 0
 
     # -- life cycle -------------------------------------------------------------------------------
 
     @property
     def port(self) -> int:
-        return self._port
+        return self.listeners[0].port
 
     @property
     def address(self) -> str:
-        return "127.0.0.1:%d" % self._port
+        return "127.0.0.1:%d" % self.port
+
+    @property
+    def addresses(self) -> List[str]:
+        """Every node's address, node 0 first."""
+        return ["127.0.0.1:%d" % listener.port for listener in self.listeners]
+
+    @property
+    def connections(self) -> set:
+        return set().union(*(listener.connections for listener in self.listeners))
 
     def start(self) -> Simulator:
-        simulator = self
-
-        class Handler(_Handler):
-            sim = simulator
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-            request_queue_size = 128
-
-            def get_request(self):
-                conn, addr = self.socket.accept()
-                if not simulator.tls:
-                    return conn, addr
-                return simulator.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False), addr
-
-        self.httpd = Server(("127.0.0.1", self._port), Handler)
-        self._port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self.thread.start()
+        for listener in self.listeners:
+            listener.start()
         self._ticking = threading.Event()
         threading.Thread(target=self._tick, args=(self._ticking,), daemon=True).start()
         return self
@@ -171,34 +181,49 @@ class Simulator:
         """Stop listening and close every open connection (kept-alive ones too, as a restart does)."""
         if getattr(self, "_ticking", None) is not None:
             self._ticking.set()
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-        with self.lock:
-            open_connections = list(self.connections)
-            self.connections.clear()
-        for connection in open_connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        for listener in self.listeners + ([self.balancer] if self.balancer else []):
+            listener.stop()
 
     def close(self) -> None:
         self.stop()
         self._tmp.cleanup()
 
-    def restart(self, downtime: float) -> threading.Thread:
-        """Stop listening for ``downtime`` seconds (connections are refused), then listen again on the same port."""
-        self.stop()
+    def restart(self, downtime: float, node: int = 0) -> threading.Thread:
+        """A node stops listening for ``downtime`` seconds (connections are refused), then listens on the same port."""
+        self.stop_node(node)
 
         def back():
             time.sleep(downtime)
-            self.start()
+            self.start_node(node)
 
         thread = threading.Thread(target=back, daemon=True)
         thread.start()
         return thread
+
+    def stop_node(self, node: int) -> None:
+        """Node ``node`` goes down: it stops listening and drops its connections."""
+        self.listeners[node].stop()
+
+    def start_node(self, node: int) -> None:
+        """Node ``node`` comes back on its port."""
+        self.listeners[node].start()
+
+    def node_up(self, node: int) -> bool:
+        return self.listeners[node].httpd is not None
+
+    def start_balancer(self) -> str:
+        """Listen as a load balancer in front of the nodes (each request to a node that is up, in turn); its address."""
+        if self.balancer is None:
+            self.balancer = _Listener(self, None, 0)
+            self.balancer.start()
+        return "127.0.0.1:%d" % self.balancer.port
+
+    def spread_to(self) -> Optional[int]:
+        """The node the load balancer hands the next request to, or None when every node is down."""
+        up = [node for node in range(len(self.listeners)) if self.node_up(node)]
+        with self.lock:
+            self._spread += 1
+            return up[self._spread % len(up)] if up else None
 
     def __enter__(self) -> Simulator:
         return self.start()
@@ -216,8 +241,12 @@ class Simulator:
             self.counters.clear()
             self.requests_log.clear()
             self.jwts.clear()
+            self.jwt_issuers.clear()
             self.refresh_tokens.clear()
             self.page_hook = None
+            self.not_found_status = 404
+            self.unlicensed = False
+            self.no_keysynchronize = set()
             self.status_filter = "exact"
             self.target_filter = "listed"
             self.starting = Starting()
@@ -269,7 +298,9 @@ class Simulator:
             self.targets[family.targets_path].append(resource)
         return resource
 
-    def started_job(self, family: Family, targets: List[str], fields: Optional[Dict[str, Any]] = None) -> SimJob:
+    def started_job(
+        self, family: Family, targets: List[str], fields: Optional[Dict[str, Any]] = None, origin: Optional[int] = None
+    ) -> SimJob:
         """The job a start or a scheduled run begins, running as ``starting`` says."""
         starting = self.starting
         job = self._new_job(
@@ -280,6 +311,7 @@ class Simulator:
             outcome=starting.outcome,
             fields=fields,
             target_key=starting.sfdc_job_key if family.cloud == "sfdc" else family.job_key,
+            origin=origin,
         )
         return self.store.add(job)
 
@@ -317,10 +349,10 @@ class Simulator:
 
     # -- used by the handler ----------------------------------------------------------------------
 
-    def take_fault(self, kind: str) -> Optional[Fault]:
+    def take_fault(self, kind: str, node: int = 0) -> Optional[Fault]:
         with self.lock:
             for fault in self.faults:
-                if fault.applies(kind):
+                if fault.applies(kind) and fault.node in (None, node):
                     if fault.after > 0:
                         fault.after -= 1
                         continue
@@ -328,16 +360,16 @@ class Simulator:
                     return fault
         return None
 
-    def log_request(self, method: str, path: str) -> None:
+    def log_request(self, method: str, path: str, node: int = 0) -> None:
         with self.lock:
-            self.requests_log.append({"time": time.time(), "method": method, "path": path})
+            self.requests_log.append({"time": time.time(), "method": method, "path": path, "node": node})
 
     def count(self, *names: str) -> None:
         with self.lock:
             for name in names:
                 self.counters[name] += 1
 
-    def issue_tokens(self, username: str, with_refresh: bool) -> Dict[str, Any]:
+    def issue_tokens(self, username: str, with_refresh: bool, node: int = 0) -> Dict[str, Any]:
         now = time.time()
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
         claims = {
@@ -357,6 +389,7 @@ class Simulator:
         }
         with self.lock:
             self.jwts[jwt] = now + self.jwt_lifetime
+            self.jwt_issuers[jwt] = node
             self.issued_jwts.append(jwt)
             if with_refresh:
                 refresh = secrets.token_urlsafe(32)
@@ -366,9 +399,63 @@ class Simulator:
                 answer["refresh_token_id"] = str(uuid.uuid4())
         return answer
 
-    def jwt_valid(self, jwt: str) -> bool:
+    def jwt_valid(self, jwt: str, node: int = 0) -> bool:
+        """A JWT is valid until it expires, on the node that issued it, and on every node with shared keys."""
         with self.lock:
-            return self.jwts.get(jwt, 0.0) > time.time()
+            signed_here = self.jwt_keys == "shared" or self.jwt_issuers.get(jwt) == node
+            return signed_here and self.jwts.get(jwt, 0.0) > time.time()
+
+
+class _Listener:
+    """One HTTPS listener over the simulator's one store: a node of the cluster, or (``node`` None) a load balancer."""
+
+    def __init__(self, sim: Simulator, node: Optional[int], port: int) -> None:
+        self.sim = sim
+        self.node = node
+        self.port = port
+        self.httpd: Optional[ThreadingHTTPServer] = None
+        self.connections: set = set()
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        if self.httpd is not None:
+            return
+        simulator, listener = self.sim, self
+
+        class Handler(_Handler):
+            sim = simulator
+            node_index = listener.node
+            owner = listener
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+            request_queue_size = 128
+
+            def get_request(self):
+                conn, addr = self.socket.accept()
+                if not simulator.tls:
+                    return conn, addr
+                return simulator.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False), addr
+
+        self.httpd = Server(("127.0.0.1", self.port), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop listening and close every open connection (kept-alive ones too, as a restart does)."""
+        httpd, self.httpd = self.httpd, None
+        if httpd:
+            httpd.shutdown()
+            httpd.server_close()
+        with self.lock:
+            open_connections = list(self.connections)
+            self.connections.clear()
+        for connection in open_connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def _error_body(code: int, code_desc: str, message: str) -> Dict[str, Any]:
@@ -377,6 +464,10 @@ def _error_body(code: int, code_desc: str, message: str) -> Dict[str, Any]:
 
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
+    node_index: Optional[int]
+    """The node this listener is; None for the load balancer, which picks one a request."""
+    owner: _Listener
+    node = 0
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # else each small answer waits ~40 ms for the client's delayed ACK
     server_version = "CipherTrustManagerSimulator/1.0"
@@ -386,12 +477,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        with self.sim.lock:
-            self.sim.connections.add(self.connection)
+        with self.owner.lock:
+            self.owner.connections.add(self.connection)
         self.handshake_failed = False
         if not self.sim.tls:
             return
-        if self.sim.take_fault("handshake") is not None:
+        if self.sim.take_fault("handshake", self.node_index or 0) is not None:
             self.sim.count("fault_tls_eof")
             self.handshake_failed = True
             self.close_connection = True
@@ -412,8 +503,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def finish(self) -> None:
-        with self.sim.lock:
-            self.sim.connections.discard(self.connection)
+        with self.owner.lock:
+            self.owner.connections.discard(self.connection)
         try:
             super().finish()
         except (ssl.SSLError, ConnectionError, OSError, ValueError):
@@ -465,7 +556,7 @@ class _Handler(BaseHTTPRequestHandler):
         ``act`` answers the request: a fault with ``acts_first`` runs it (CM does the work) and then
         loses the answer, as a connection dropped after CM acted does.
         """
-        fault = self.sim.take_fault(request_kind)
+        fault = self.sim.take_fault(request_kind, self.node)
         if fault is None:
             return False
         self.sim.count("fault_" + fault.kind)
@@ -495,7 +586,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fault_hang_up(self, fault: Fault) -> bool:
         if fault.kind == "outage":
-            threading.Thread(target=self.sim.restart, args=(fault.downtime,), daemon=True).start()
+            threading.Thread(target=self.sim.restart, args=(fault.downtime, self.node), daemon=True).start()
         if fault.kind == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
@@ -531,8 +622,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path.rstrip("/")
         query = parse_qs(url.query, keep_blank_values=True)
         self.body = self._take_body()
-        self.sim.count("requests")
-        self.sim.log_request(method, path)
+        node = self.node_index if self.node_index is not None else self.sim.spread_to()
+        if node is None:  # a load balancer with no node up: a proxy's 503
+            return self._send(503, b"<html><body>503 no backend</body></html>", content_type="text/html")
+        self.node = node
+        self.sim.count("requests", "requests:node%d" % node)
+        self.sim.log_request(method, path, node)
         if path.startswith("/_sim"):
             return self._control(method, path, query)
         if path == LOGIN_PATH and method == "POST":
@@ -560,7 +655,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _authorized(self) -> bool:
         """Whether the request carries a valid JWT; if not, it has been answered 401."""
         auth = self.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or not self.sim.jwt_valid(auth[7:]):
+        if not auth.startswith("Bearer ") or not self.sim.jwt_valid(auth[7:], self.node):
             self.sim.count("unauthorized")
             self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Token is expired or invalid"))
             return False
@@ -610,8 +705,16 @@ class _Handler(BaseHTTPRequestHandler):
         skip, limit = bounds
         return self._send(200, {"skip": skip, "limit": limit, "total": len(items), "resources": items[skip : skip + limit]})
 
+    def _unlicensed(self) -> bool:
+        """Whether the request was answered with CM's 403 for a CCKM without a licence."""
+        if not self.sim.unlicensed:
+            return False
+        self.sim.count("unlicensed")
+        self._send(403, _error_body(15, "NCERRForbidden", "CCKM License is not available. Please install a valid License"))
+        return True
+
     def _answer(self, method: str, route: Any, query: Dict[str, List[str]]) -> None:
-        if not self._authorized():
+        if not self._authorized() or self._unlicensed():
             return None
         if route is None:
             return self._send(404, _error_body(4, "NCERRResourceNotFound", "Resource not found"))
@@ -620,6 +723,15 @@ class _Handler(BaseHTTPRequestHandler):
         if action is None:
             return self._send(405, _error_body(3, "NCERRMethodNotAllowed", "Method not allowed"))
         return action(self, family, job_id, query)
+
+    def _forbidden(self) -> None:
+        self.sim.count("forbidden")
+        return self._send(403, _error_body(11, "NCERRForbidden", "User is not authorized to perform this operation"))
+
+    def _not_found(self, message: str) -> None:
+        """CM's answer for an object it does not have: a 404, or a 400 with the same words (KY-118691)."""
+        status = self.sim.not_found_status
+        return self._send(status, _error_body(4 if status == 404 else 7, "NCERRResourceNotFound", message))
 
     # -- API --------------------------------------------------------------------------------------
 
@@ -634,16 +746,16 @@ class _Handler(BaseHTTPRequestHandler):
             if body.get("username") != self.sim.username or body.get("password") != self.sim.password or not domain_ok:
                 self.sim.count("login_failures")
                 return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Invalid username or password"))
-            self.sim.count("logins")
-            return self._send(200, self.sim.issue_tokens(body["username"], with_refresh=True))
+            self.sim.count("logins", "logins:node%d" % self.node)
+            return self._send(200, self.sim.issue_tokens(body["username"], with_refresh=True, node=self.node))
         if grant == "refresh_token":
             with self.sim.lock:
                 username = self.sim.refresh_tokens.get(str(body.get("refresh_token")))
             if username is None:
                 self.sim.count("refresh_failures")
                 return self._send(401, _error_body(5, "NCERRUnauthorizedAccess", "Invalid refresh token"))
-            self.sim.count("refreshes")
-            return self._send(200, self.sim.issue_tokens(username, with_refresh=False))
+            self.sim.count("refreshes", "refreshes:node%d" % self.node)
+            return self._send(200, self.sim.issue_tokens(username, with_refresh=False, node=self.node))
         return self._send(400, _error_body(7, "NCERRInvalidParamValue", "grant_type must be password or refresh_token"))
 
     def _list(self, family: Family, _job_id: None, query: Dict[str, List[str]]) -> None:
@@ -659,6 +771,8 @@ class _Handler(BaseHTTPRequestHandler):
             family.path,
             query,
             now,
+            viewer=self.node,
+            lag=self.sim.lag,
             lenient_status=self.sim.status_filter == "lenient",
             targets_match_all=self.sim.target_filter == "with_all",
         )
@@ -673,7 +787,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"skip": skip, "limit": limit, "total": len(jobs), "resources": page})
 
     def _list_targets(self, path: str, query: Dict[str, List[str]]) -> None:
-        if not self._authorized():
+        if not self._authorized() or self._unlicensed():
             return None
         self.sim.count("list_targets", "list_targets:" + path)
         if path in self.sim.forbidden_listings:
@@ -684,9 +798,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _get(self, family: Family, job_id: str, _query: Any) -> None:
         self.sim.count("get", "get:" + family.key)
-        job = self.sim.store.get(family.path, job_id)
+        job = self.sim.store.get(family.path, job_id, viewer=self.node, lag=self.sim.lag)
         if job is None:
-            return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
+            return self._not_found("Synchronization job %s not found" % job_id)
         self._send(200, job.render(self.sim.clock()))
 
     def _start(self, family: Family, _job_id: None, _query: Any) -> None:
@@ -703,17 +817,21 @@ class _Handler(BaseHTTPRequestHandler):
             message = "Synchronization job %s is already in progress; try again once it has finished" % running[0].id
             return self._send(starting.refuse_status, _error_body(starting.refuse_code, "NCERRConflict", message))
         targets = body.get(family.start_field) or []
+        if set(targets) & self.sim.no_keysynchronize or (not targets and self.sim.no_keysynchronize):
+            return self._forbidden()
         fields = {key: body[key] for key in ("regions", "synchronize_all", "take_cloud_key_backup") if key in body}
-        job = self.sim.started_job(family, targets, fields)
+        job = self.sim.started_job(family, targets, fields, origin=self.node)
         self.sim.count("start")
         self._send(starting.status, job.render(self.sim.clock()))
 
     def _cancel(self, family: Family, job_id: str, _query: Any) -> None:
         self.sim.count("cancel_requests")
-        job = self.sim.store.get(family.path, job_id)
+        job = self.sim.store.get(family.path, job_id, viewer=self.node, lag=self.sim.lag)
         now = self.sim.clock()
         if job is None:
-            return self._send(404, _error_body(4, "NCERRResourceNotFound", "Synchronization job %s not found" % job_id))
+            return self._not_found("Synchronization job %s not found" % job_id)
+        if set(job.filter_values) & self.sim.no_keysynchronize or (not job.filter_values and self.sim.no_keysynchronize):
+            return self._forbidden()
         if job.finished(now):
             message = "Synchronization job %s is not in progress and cannot be cancelled" % job_id
             return self._send(self.sim.starting.cancel_finished_status, _error_body(7, "NCERRInvalidParamValue", message))

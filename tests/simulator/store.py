@@ -36,6 +36,7 @@ class SimJob:
         fields: Optional[Dict[str, Any]] = None,
         target_key: Optional[str] = None,
         vanish_after_reads: Optional[int] = None,
+        origin: Optional[int] = None,
     ) -> None:
         if outcome not in OUTCOMES:
             raise ValueError("outcome must be one of %s" % (OUTCOMES,))
@@ -66,6 +67,13 @@ class SimJob:
         # A job deleted by someone else mid-wait, driven by its readers: gone once read this many times.
         self.vanish_after_reads = vanish_after_reads
         self.renders = 0
+        # Started through node ``origin`` of a cluster: the other nodes see it ``lag`` seconds after ``born``.
+        self.origin = origin
+        self.born = time.time()
+
+    def visible(self, viewer: Optional[int], lag: float) -> bool:
+        """Whether node ``viewer`` knows this job yet (replication lag); jobs a test adds are everywhere at once."""
+        return self.origin is None or viewer is None or viewer == self.origin or time.time() >= self.born + lag
 
     @property
     def ends_at(self) -> float:
@@ -190,10 +198,10 @@ class JobStore:
             self.by_path.clear()
             self.by_id.clear()
 
-    def get(self, path: str, job_id: str) -> Optional[SimJob]:
+    def get(self, path: str, job_id: str, viewer: Optional[int] = None, lag: float = 0.0) -> Optional[SimJob]:
         with self.lock:
             job = self.by_id.get(job_id)
-        return job if job and job.path == path and not job.vanished else None
+        return job if job and job.path == path and not job.vanished and job.visible(viewer, lag) else None
 
     def query(
         self,
@@ -202,6 +210,8 @@ class JobStore:
         now: float,
         lenient_status: bool = False,
         targets_match_all: bool = False,
+        viewer: Optional[int] = None,
+        lag: float = 0.0,
     ) -> List[SimJob]:
         """Jobs of ``path`` matching the query keys, newest first.
 
@@ -215,7 +225,7 @@ class JobStore:
         if lenient_status:
             statuses = {_canonical(status) for status in statuses}
         with self.lock:
-            jobs = [job for job in self.by_path.get(path, []) if not job.vanished]
+            jobs = [job for job in self.by_path.get(path, []) if not job.vanished and job.visible(viewer, lag)]
         if not ids and not statuses and not any(job.filter_key in query for job in jobs[:1]):
             return jobs
         out = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, Dict, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm import client as _client
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
@@ -20,23 +20,42 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import
 class Option(NamedTuple):
     spec: Dict[str, Any]
     """The AnsibleModule argument spec of the option (without its fallback)."""
-    env: str
-    """The environment variable it falls back to (the names the CipherTrust Terraform provider reads)."""
+    envs: Tuple[str, ...]
+    """The environment variables it falls back to, in order: ``CM_*`` (the vendor's Terraform provider's 0.x names),
+    then ``CIPHERTRUST_*`` (its current names), where the provider has one."""
+
+    @property
+    def env(self) -> str:
+        """The collection's own variable, ``CM_*``."""
+        return self.envs[0]
+
+
+def _vendor(name: str) -> Tuple[str, str]:
+    return ("CM_" + name, "CIPHERTRUST_" + name)
 
 
 CONNECTION_OPTIONS: Dict[str, Option] = {
-    "address": Option({"type": "str", "aliases": ["host"]}, "CM_ADDRESS"),
-    "username": Option({"type": "str"}, "CM_USERNAME"),
-    "password": Option({"type": "str", "no_log": True}, "CM_PASSWORD"),
-    "domain": Option({"type": "str"}, "CM_DOMAIN"),
-    "auth_domain": Option({"type": "str"}, "CM_AUTH_DOMAIN"),
-    "refresh_token": Option({"type": "str", "no_log": True}, "CM_REFRESH_TOKEN"),
-    "token": Option({"type": "str", "no_log": True}, "CM_TOKEN"),
-    "allow_http": Option({"type": "bool", "default": False}, "CM_ALLOW_HTTP"),
-    "validate_certs": Option({"type": "bool", "default": True}, "CM_VALIDATE_CERTS"),
-    "ca_cert": Option({"type": "path"}, "CM_CA_CERT"),
-    "request_timeout": Option({"type": "float", "default": 30.0}, "CM_REQUEST_TIMEOUT"),
+    "address": Option({"type": "list", "elements": "str", "aliases": ["host"]}, _vendor("ADDRESS")),
+    "username": Option({"type": "str"}, _vendor("USERNAME")),
+    "password": Option({"type": "str", "no_log": True}, _vendor("PASSWORD")),
+    "domain": Option({"type": "str"}, _vendor("DOMAIN")),
+    "auth_domain": Option({"type": "str"}, _vendor("AUTH_DOMAIN")),
+    "refresh_token": Option({"type": "str", "no_log": True}, ("CM_REFRESH_TOKEN",)),
+    "token": Option({"type": "str", "no_log": True}, ("CM_TOKEN",)),
+    "allow_http": Option({"type": "bool", "default": False}, ("CM_ALLOW_HTTP",)),
+    "validate_certs": Option({"type": "bool", "default": True}, ("CM_VALIDATE_CERTS",)),
+    "ca_cert": Option({"type": "path"}, _vendor("CA_CERT")),
+    "request_timeout": Option({"type": "float", "default": 30.0}, ("CM_REQUEST_TIMEOUT",)),
 }
+
+
+def from_environment(option: Option, environ: Mapping[str, str]) -> Optional[str]:
+    """The option's value from the first of its variables that is set (``CM_*`` wins over ``CIPHERTRUST_*``)."""
+    for name in option.envs:
+        if environ.get(name) is not None:
+            return environ[name]
+    return None
+
 
 _HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:(\d{1,5}))?$")
 
@@ -44,23 +63,45 @@ _HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:(\d{1,5}))?$")
 class ConnectionSettings(NamedTuple):
     """Checked connection options, ready to build the client from."""
 
-    url: str
+    urls: Tuple[str, ...]
+    """One URL a node (one for a single CM or a load balancer)."""
     verify: Any
     credentials: _client.Credentials
     request_timeout: float
 
     def client(self, **kwargs: Any) -> _client.CckmClient:
-        return _client.CckmClient(self.url, self.credentials, verify=self.verify, request_timeout=self.request_timeout, **kwargs)
+        return _client.CckmClient(
+            list(self.urls), self.credentials, verify=self.verify, request_timeout=self.request_timeout, **kwargs
+        )
 
 
 def connection_settings(params: Dict[str, Any]) -> ConnectionSettings:
     """Check address, TLS, timeout and credentials (before any request) and return them."""
-    url = base_url(params.get("address"), bool(params.get("allow_http")))
+    urls = base_urls(params.get("address"), bool(params.get("allow_http")))
     timeout = params.get("request_timeout")
     if not timeout or timeout <= 0:
         raise CckmInputError("request_timeout", "must be a number of seconds greater than 0, got %r." % timeout)
     verify = _verify(params)
-    return ConnectionSettings(url, verify, credentials_from_params(params), float(timeout))
+    return ConnectionSettings(urls, verify, credentials_from_params(params), float(timeout))
+
+
+def base_urls(address: Any, allow_http: bool = False) -> Tuple[str, ...]:
+    """Every node's ``https://host[:port]``: ``address`` is one, a list, or comma-separated text, each checked."""
+    if isinstance(address, (list, tuple)):
+        given = [str(part) for part in address]
+    else:
+        given = [str(address)] if address is not None else []
+    parts = [part.strip() for text in given for part in text.split(",")]
+    if not any(parts):
+        return (base_url(None, allow_http),)  # says address is required
+    if not all(parts):
+        raise CckmInputError(
+            "address", "%r has an empty node; list the nodes as host[:port], comma-separated or as a list." % (address,)
+        )
+    urls = tuple(base_url(part, allow_http) for part in parts)
+    if len(set(urls)) != len(urls):
+        raise CckmInputError("address", "%r names a node twice; list each node of the cluster once." % (address,))
+    return urls
 
 
 def base_url(address: Optional[str], allow_http: bool = False) -> str:
@@ -71,8 +112,9 @@ def base_url(address: Optional[str], allow_http: bool = False) -> str:
     if not address or not address.strip():
         raise CckmInputError(
             "address",
-            "is required: the host name or IP of CipherTrust Manager "
-            "(option 'address' or CM_ADDRESS), e.g. cm.example.com or cm.example.com:8443.",
+            "is required: the host name or IP of CipherTrust Manager, or of each node of a cluster "
+            "(option 'address', CM_ADDRESS or CIPHERTRUST_ADDRESS), e.g. cm.example.com, cm.example.com:8443 or "
+            "cm1.example.com,cm2.example.com.",
         )
     text = address.strip()
     scheme = "https"

@@ -110,6 +110,30 @@ class CckmError(Exception):
         return self.reword(redact(self.message, secrets))
 
 
+def is_unlicensed(error: CckmError) -> bool:
+    """Whether CM refused for want of a CCKM licence (a 403 whose message says so)."""
+    return error.status == 403 and "licen" in str(error.cm_message or "").lower()
+
+
+def permission_error(error: CckmError, what: str, targets: str) -> CckmError:
+    """A 403 on a start or a cancel, said as what the user lacks: CCKM's keysynchronize permission on the targets."""
+    if error.status != 403 or is_unlicensed(error):
+        return error
+    return error.reword(
+        "CipherTrust Manager refused to %s (HTTP 403%s): the user needs the keysynchronize permission on %s (CCKM's "
+        "access control grants Synchronize and Cancel per KMS account, vault or other target; an administrator "
+        "sets it on the target in CM's CCKM pages)." % (what, error.cm_reason(), targets)
+    )
+
+
+def is_not_found(error: CckmError) -> bool:
+    """Whether CM said it has no such object: a 404, or the 400 a known CM defect (KY-118691) answers instead."""
+    if error.status == 404:
+        return True
+    said = " ".join(str(part or "") for part in (error.cm_message, error.code_desc)).lower()
+    return error.status == 400 and "not found" in said
+
+
 class CckmInputError(CckmError):
     """An option value that cannot work; raised before any request is sent."""
 
@@ -174,6 +198,12 @@ def http_error(method: str, url: str, response: Any) -> CckmError:
         cm_message=body.get("message"),
         retry_after=retry_after_seconds(response.headers.get("Retry-After")) if status == 429 else None,
     )
+    if status == 403 and "licen" in str(body.get("message") or "").lower():
+        return error.reword(
+            "CCKM is not licensed on this CipherTrust Manager: it answered %s %s with HTTP 403%s. Every CCKM request "
+            "is refused until a Cloud Key Manager licence is installed (Admin Settings > Licensing on CM)."
+            % (method, url, error.cm_reason())
+        )
     text = ("CipherTrust Manager answered %s %s with HTTP %d %s" % (method, url, status, response.reason or "")).rstrip()
     reason = error.cm_reason()
     if not body:
@@ -276,7 +306,7 @@ def root_cause(exc: BaseException) -> BaseException:
     seen = exc
     for _depth in range(8):  # a cause chain is short; never loop on a cycle
         inner = getattr(seen, "reason", None) or seen.__cause__ or seen.__context__
-        if inner is None or inner is seen:
+        if inner is None or inner is seen or isinstance(inner, CckmError):  # not our own error handled around it
             break
         if isinstance(inner, BaseException):
             seen = inner

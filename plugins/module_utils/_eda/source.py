@@ -23,6 +23,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection im
     CONNECTION_OPTIONS,
     ConnectionSettings,
     connection_settings,
+    from_environment,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, parse_duration, parse_time
@@ -107,7 +108,7 @@ def _connection_value(name: str, args: Mapping[str, Any], environ: Mapping[str, 
     option = CONNECTION_OPTIONS[name]
     value = args.get(name)
     if value is None:
-        value = environ.get(option.env)
+        value = from_environment(option, environ)
     if value is None or (value == "" and option.spec["type"] in ("bool", "float")):
         return option.spec.get("default")
     kind = option.spec["type"]
@@ -121,6 +122,8 @@ def _connection_value(name: str, args: Mapping[str, Any], environ: Mapping[str, 
             return float(value)
         except (TypeError, ValueError):
             raise _error(name, "must be a number of seconds, got %r." % value) from None
+    if kind == "list":  # address: a list of nodes, or comma-separated text
+        return [str(part) for part in value] if isinstance(value, (list, tuple)) else str(value)
     return str(value)
 
 
@@ -353,7 +356,7 @@ class SyncJobSource:
         self.now = now or (lambda: datetime.datetime.now(UTC))
         self.logger = logger
         self.sleep = sleep
-        self.client = client or config.settings.client(on_retry=logger.info)
+        self.client = client or config.settings.client(on_retry=logger.info, on_skip=logger.warning)
 
     async def run(self, queue: Any) -> None:
         state = load_checkpoint(self.config.checkpoint)

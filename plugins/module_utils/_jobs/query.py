@@ -151,6 +151,15 @@ def running_jobs(client: Any, cloud: Cloud, scope: str, filter_values: Optional[
     return [job for job in jobs if job["state"] == IN_PROGRESS]
 
 
+RECENT_JOBS = 50
+"""The newest jobs of a scope a write reads before and after itself, to tell the job it made from those there were."""
+
+
+def newest_jobs(client: Any, cloud: Cloud, scope: str, limit: int = RECENT_JOBS) -> List[Job]:
+    """The newest ``limit`` jobs of the scope (normalized), whatever their state: one listing request."""
+    return find_jobs(client, JobQuery(cloud, scope=scope), limit=limit)[0]
+
+
 def describe_job(cloud: Cloud, job: Job) -> str:
     targets = job_targets(cloud, job)
     return "%s (%s, started %s)" % (

@@ -217,10 +217,10 @@ class TargetWatch:
             ",".join(self.names),
         )
 
-    def _running(self) -> List[str]:
-        if self.index is None:
-            return []
-        jobs = [t.newest for t in self.index.targets.values() if t.newest is not None]
+    @staticmethod
+    def _running(index: TargetIndex) -> List[str]:
+        """Ids of the deciding jobs still running (the floor's too, on the first poll)."""
+        jobs = [t.newest for t in index.targets.values() if t.newest is not None]
         return sorted({str(job["id"]) for job in jobs if job["state"] not in FINISHED_STATES})
 
     def poll(self) -> Jobs:
@@ -229,7 +229,7 @@ class TargetWatch:
             index = named_targets(self.query.cloud, self.names, self._listing())
             if self.floor is not None:
                 index.see(self.floor)
-        running = self._running()
+        running = self._running(index)
         seen = look(self.client, self.scope_query, running, self.since, self.page_size + len(running))
         if seen.gone:
             raise gone_error(self.query, seen.gone[0])

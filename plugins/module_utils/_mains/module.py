@@ -20,7 +20,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection im
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
 
 CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
-    name: dict(option.spec, fallback=(env_fallback, [option.env])) for name, option in CONNECTION_OPTIONS.items()
+    name: dict(option.spec, fallback=(env_fallback, list(option.envs))) for name, option in CONNECTION_OPTIONS.items()
 }
 
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
@@ -66,18 +66,19 @@ def client_from_module(module: AnsibleModule, give_up_after: Optional[float] = N
     ``give_up_after``: seconds after which no retry starts (a wait's timeout).
     """
     settings = connection_settings(module.params)
-    if settings.url.startswith("http://"):
+    plain = [url for url in settings.urls if url.startswith("http://")]
+    if plain:
         module.warn(
             "allow_http is true and address is %s: the password, refresh token and JWTs cross the "
-            "network unencrypted. Use HTTPS unless a TLS tunnel carries this connection." % settings.url
+            "network unencrypted. Use HTTPS unless a TLS tunnel carries this connection." % ", ".join(plain)
         )
     if settings.verify is False:
         module.warn(
             "validate_certs is false: the TLS certificate of %s is not checked, so anyone on the network "
-            "path can read the credentials. Prefer ca_cert for a private CA." % settings.url
+            "path can read the credentials. Prefer ca_cert for a private CA." % ", ".join(settings.urls)
         )
         _silence_insecure_request_warning()
-    return settings.client(on_retry=module.log, give_up_after=give_up_after)
+    return settings.client(on_retry=module.log, on_skip=module.warn, give_up_after=give_up_after)
 
 
 def _silence_insecure_request_warning() -> None:

@@ -16,7 +16,7 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, describe_job, find_jobs, running_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import describe_job, newest_jobs, running_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     OPERATION,
@@ -34,8 +34,6 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start imp
 
 CONFIGS_PATH = "/v1/scheduler/job-configs"
 RUNS_PATH = "/v1/scheduler/jobs"
-RECENT_JOBS = 20
-"""Newest jobs of the scope read before a run-now, to tell the job it starts from those before it."""
 APPEAR_PAUSES = (0.5, 1.0, 1.5, 2.0, 2.0, 3.0)
 """Pauses while looking for the job a run-now started (about 10 s: the scheduler may start it a moment later)."""
 
@@ -214,13 +212,12 @@ def run_now(client: Any, config: Config, sleep: Sleep = time.sleep) -> RunNow:
         covering = covering_jobs(running_jobs(client, request.cloud, request.scope), request)
         if covering:
             return RunNow(covering[0], True, [])
-    query = JobQuery(request.cloud) if request else None
-    known = {job["id"] for job in find_jobs(client, query, limit=RECENT_JOBS)[0]} if query else set()
+    known = {job["id"] for job in newest_jobs(client, request.cloud, request.scope)} if request else set()
 
     def started() -> Optional[Dict[str, Any]]:
         if request is None:
             return None
-        jobs, _total = find_jobs(client, query, limit=RECENT_JOBS)
+        jobs = newest_jobs(client, request.cloud, request.scope)
         new = covering_jobs([job for job in jobs if job["id"] not in known], request)
         return new[0] if new else None
 

@@ -15,7 +15,8 @@ import time
 from typing import Any, Callable, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, permission_error
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import job_targets
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import FINISHED_STATES, normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
 
@@ -67,6 +68,8 @@ def cancel_one(
 ) -> Job:
     """Cancel one running job; its state afterwards (aborting, or ended by itself meanwhile)."""
     job_id = job["id"]
+    listed = job_targets(cloud, job)
+    named = "%s=%s" % (cloud.target_option, ",".join(listed)) if listed else "every target of %s %s" % (cloud.name, scope)
 
     def look() -> Optional[Job]:
         """The job once the cancel (or its own end) happened; None while it runs on as if never cancelled."""
@@ -80,7 +83,7 @@ def cancel_one(
 
     def refused(error: CckmError) -> Job:
         if error.status in (401, 403):  # refused for who we are: nothing happened, nothing to look for
-            raise error
+            raise permission_error(error, "cancel %s %s synchronization job %s" % (cloud.name, scope, job_id), named)
         now = look()
         if now is None:
             raise error.reword(

@@ -17,14 +17,14 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import Cloud
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, permission_error
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import (
     TargetIndex,
     named_targets,
     synchronizes_all,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import describe_job, running_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import describe_job, newest_jobs, running_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import newest_first, normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.looking_first import write_looking_first
 
 Job = Dict[str, Any]
@@ -114,17 +114,23 @@ def start_or_reuse(
         return StartOutcome(covering[0], changed=False, reused=True)
     if check_mode:
         return StartOutcome(None, changed=True, reused=False)
-    known = {job["id"] for job in running}
+    # The jobs there were before the POST: the running ones and the newest (a job started and ended within the
+    # seconds a look after a lost answer takes must still be recognized as this start's, not started again).
+    known = {job["id"] for job in running + newest_jobs(client, request.cloud, request.scope)}
 
     def started_now() -> Optional[StartOutcome]:
-        """The job the POST started, when one that was not running before covers the request."""
-        now_running = running_jobs(client, request.cloud, request.scope)
-        started = [job for job in now_running if job["id"] not in known and covers(job, request)]
-        return StartOutcome(started[0], changed=True, reused=False) if started else None
+        """The job the POST started: one that was not there before, covers the request, running or already ended."""
+        now = running_jobs(client, request.cloud, request.scope) + newest_jobs(client, request.cloud, request.scope)
+        started = newest_first([job for job in now if job["id"] not in known and covers(job, request)])
+        if not started:
+            return None
+        if hasattr(client, "note_written"):  # its answer was lost: the client did not see it written
+            client.note_written(str(started[0]["id"]))
+        return StartOutcome(started[0], changed=True, reused=False)
 
     def refused(error: CckmError) -> StartOutcome:
         if error.status in (401, 403):  # refused for who we are: nothing started, nothing to look for
-            raise error
+            raise permission_error(error, "start the %s" % request.describe(), request_targets(request))
         now_running = running_jobs(client, request.cloud, request.scope)
         covering = covering_jobs(now_running, request)
         if reuse_running and covering:  # refused because a job that does it runs (started meanwhile)
@@ -160,6 +166,13 @@ def start_or_reuse(
         "CipherTrust Manager accepted the start of the %s (POST %s) but answered no job, and no new job runs "
         "there; list the jobs with the cloud's info module." % (request.describe(), request.path)
     )
+
+
+def request_targets(request: StartRequest) -> str:
+    """What a start names, for a message: ``kms=kms-prod,kms-dr`` or every target of the scope."""
+    if request.synchronize_all:
+        return "every %s target of %s %s" % (request.cloud.title, request.cloud.name, request.scope)
+    return "%s=%s" % (request.cloud.target_option, ",".join(request.targets))
 
 
 def start_refused_error(error: CckmError, request: StartRequest, running: List[Job], covering: List[Job]) -> CckmError:

@@ -19,19 +19,23 @@ description:
     C(meta.uuid) stable for the job id and state."
 options:
   address:
-    description: CipherTrust Manager's host, host:port or https URL. Default E(CM_ADDRESS).
-    type: str
+    description:
+      - CipherTrust Manager's host, host:port or https URL; for a cluster every node, as a list or comma-separated
+        (a node that cannot answer is passed over for the next, and the log names it once).
+      - Default E(CM_ADDRESS), else E(CIPHERTRUST_ADDRESS).
+    type: list
+    elements: str
   username:
-    description: User to log in as. Default E(CM_USERNAME).
+    description: User to log in as. Default E(CM_USERNAME), else E(CIPHERTRUST_USERNAME).
     type: str
   password:
-    description: Its password. Default E(CM_PASSWORD).
+    description: Its password. Default E(CM_PASSWORD), else E(CIPHERTRUST_PASSWORD).
     type: str
   domain:
-    description: CM domain. Default E(CM_DOMAIN).
+    description: CM domain. Default E(CM_DOMAIN), else E(CIPHERTRUST_DOMAIN).
     type: str
   auth_domain:
-    description: Domain of the user. Default E(CM_AUTH_DOMAIN).
+    description: Domain of the user. Default E(CM_AUTH_DOMAIN), else E(CIPHERTRUST_AUTH_DOMAIN).
     type: str
   refresh_token:
     description: A refresh token instead of a password. Default E(CM_REFRESH_TOKEN).
@@ -43,7 +47,7 @@ options:
     description: Verify CM's certificate. Default E(CM_VALIDATE_CERTS), else true.
     type: bool
   ca_cert:
-    description: PEM CA bundle for a private CA. Default E(CM_CA_CERT).
+    description: PEM CA bundle for a private CA. Default E(CM_CA_CERT), else E(CIPHERTRUST_CA_CERT).
     type: str
   allow_http:
     description: Accept an http:// address (credentials in clear text). Default E(CM_ALLOW_HTTP), else false.

@@ -1,4 +1,5 @@
 import pytest
+import yaml
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import base_url, credentials_from_params
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
@@ -75,3 +76,30 @@ def test_credentials_combinations(params, option):
         credentials_from_params(params)
     assert info.value.option == option
     assert "p" not in info.value.message.split(":")[0][len(option) :]
+
+
+def test_every_connection_option_documents_its_variables_in_the_order_they_are_read():
+    """The doc fragment and the event source say which variables each option falls back to, CM_* first."""
+    import os
+    import re
+
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import CONNECTION_OPTIONS
+    from tests.doc_strings import string_constants
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+    docs = {}
+    for path, name in (
+        ("plugins/doc_fragments/cckm.py", "DOCUMENTATION"),
+        ("extensions/eda/plugins/event_source/sync_jobs.py", "DOCUMENTATION"),
+    ):
+        with open(os.path.join(root, path)) as handle:
+            docs[path] = yaml.safe_load(string_constants(handle.read())[name])["options"]
+    for path, options in docs.items():
+        for name, option in CONNECTION_OPTIONS.items():
+            text = (
+                " ".join(options[name]["description"])
+                if isinstance(options[name]["description"], list)
+                else options[name]["description"]
+            )
+            named = re.findall(r"E\(((?:CM|CIPHERTRUST)_[A-Z_]+)\)", text)
+            assert list(dict.fromkeys(named)) == list(option.envs), (path, name, named)

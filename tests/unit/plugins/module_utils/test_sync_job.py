@@ -86,7 +86,8 @@ def test_a_failure_that_started_nothing_is_sent_again_after_looking():
     cm = StartingCM([], [(LOST, False), (CckmError("HTTP 503", status=503, retryable=True), False), "start"])
     pauses = []
     outcome = start_or_reuse(cm, request(), sleep=pauses.append)
-    assert outcome.job["id"] == "new3" and len(cm.posts) == 3 and len(pauses) == 2
+    # after each failure the running jobs are listed at once and 1 and 2 s later (a cluster's node may learn late)
+    assert outcome.job["id"] == "new3" and len(cm.posts) == 3 and pauses == [1.0, 2.0, 1.0, 2.0]
     assert len([j for j in cm.jobs if j["overall_status"] == "in_progress"]) == 1, "exactly one job"
 
 
@@ -174,5 +175,5 @@ def test_a_cancel_whose_answers_are_all_lost_is_sent_at_most_three_times_each_af
     cm = LosingCM([job("a", "in_progress")])
     with pytest.raises(CckmError) as info:
         cancel(cm, AWS, "keys", [normalize_job(dict(cm.jobs[0]))], sleep=lambda s: None)
-    assert cm.posts == 3 and cm.gets == ["a", "a", "a"]
+    assert cm.posts == 3 and cm.gets == ["a"] * 9, "three looks after each send"
     assert "Gave up on trying to cancel aws keys synchronization job a after 3 attempts" in info.value.message

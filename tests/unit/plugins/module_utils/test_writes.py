@@ -37,9 +37,17 @@ def test_a_lost_answer_whose_write_happened_is_adopted_without_sending_again():
 
 
 def test_a_write_that_did_not_happen_is_sent_again_after_looking():
-    script = Script([lost(), CckmError("HTTP 503", status=503, retryable=True)], [None, None])
-    assert write_looking_first(script.send, script.look, "create x", sleep=lambda s: None) == {"answer": 3}
-    assert (script.sent, script.looked) == (3, 2)
+    script = Script([lost(), CckmError("HTTP 503", status=503, retryable=True)], [None] * 6)
+    pauses = []
+    assert write_looking_first(script.send, script.look, "create x", sleep=pauses.append) == {"answer": 3}
+    assert (script.sent, script.looked) == (3, 6) and pauses == [1.0, 2.0, 1.0, 2.0], "looked at once, 1 s and 3 s after"
+
+
+def test_a_write_another_node_learns_of_late_is_found_by_a_later_look_and_not_sent_again():
+    script = Script([lost()], [None, {"found": True}])
+    pauses = []
+    assert write_looking_first(script.send, script.look, "create x", sleep=pauses.append) == {"found": True}
+    assert (script.sent, script.looked) == (1, 2) and pauses == [1.0]
 
 
 def test_a_refusal_is_raised_at_once_and_nothing_is_looked_at():
