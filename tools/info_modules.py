@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from typing import Dict, NamedTuple
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, Cloud
@@ -114,9 +115,35 @@ WORDS: Dict[str, Words] = {
         "luna-partition-1",
         "partition",
         "luna",
-        {"keys": "Luna HSM keys"},
+        {"keys": "Luna HSM keys", "refresh": "Luna HSM key refreshes"},
         vendor="Luna HSM",
         short="Luna",
+    ),
+    "dsm": Words(
+        "CipherTrust Data Security Manager",
+        "",
+        "domain",
+        "",
+        "domain-finance",
+        "domain",
+        "dsm",
+        {"keys": "DSM keys"},
+        vendor="Data Security Manager",
+        short="DSM",
+        version_added="1.1.0",
+    ),
+    "external_cm": Words(
+        "External CipherTrust Manager",
+        "",
+        "connection",
+        "",
+        "cm-dr-site",
+        "connection",
+        "external-cm",
+        {"keys": "keys of an external CipherTrust Manager"},
+        vendor="external CipherTrust Managers",
+        short="external CM",
+        version_added="1.1.0",
     ),
 }
 
@@ -280,6 +307,12 @@ def render(name: str) -> str:
         "seealso:\n"
         "  - module: ciphertrust.cckm.sync_job_wait\n"
     ) % (name, words.title, words.version_added, words.title, "options:\n" + options if options else "options: {}\n")
+    if cloud.unconfirmed:
+        note = (
+            "Unconfirmed by the vendor's API pages, and handled whichever way CM answers - %s. No target filter is sent "
+            "to CM for this cloud; sync_job and the waits match jobs to targets on the jobs' own fields." % cloud.unconfirmed
+        )
+        documentation += "notes:\n" + "\n".join(textwrap.wrap(note, 110, initial_indent="  - ", subsequent_indent="    ")) + "\n"
     target_field = ""
     if cloud.filter_option:
         target_field = (

@@ -21,7 +21,7 @@ import re
 import textwrap
 from typing import Callable, Dict, List, Tuple
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, TARGET_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, SCHEDULABLE, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FAIL_WHEN_CHOICES
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     DEFAULT_FAIL_ON,
@@ -124,11 +124,17 @@ def doc_fragments() -> List[str]:
         *_wrapped(
             "      ",
             "Sent as CM's scheduler cloud name, "
-            + ", ".join("C(%s) for V(%s)" % (c.schedule_cloud, c.name) for c in CLOUDS.values())
-            + ".",
+            + ", ".join("C(%s) for V(%s)" % (c.schedule_cloud, c.name) for c in SCHEDULABLE.values())
+            + ". "
+            + (
+                "Not offered - %s, whose scheduler name is not known."
+                % " and ".join("V(%s)" % name for name in CLOUDS if name not in SCHEDULABLE)
+                if len(SCHEDULABLE) < len(CLOUDS)
+                else ""
+            ),
         ),
         "    type: str",
-        "    choices: [%s]" % ", ".join(_names()),
+        "    choices: [%s]" % ", ".join(sorted(SCHEDULABLE)),
         '"""',
     ]
     return lines
@@ -234,7 +240,7 @@ def inline_cloud_names_or() -> str:
 
 
 def inline_scheduler_names() -> str:
-    return ", ".join("`%s`" % c.schedule_cloud for c in CLOUDS.values() if c.schedule_cloud != c.name)
+    return ", ".join("`%s`" % c.schedule_cloud for c in SCHEDULABLE.values() if c.schedule_cloud != c.name)
 
 
 def inline_target_nouns() -> str:

@@ -108,7 +108,7 @@ notes:
 options:
   cloud:
     type: str
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
+    choices: [aws, azure, dsm, external_cm, google, luna, oci, sap, sfdc]
 """
 
     # The clouds option of sync_status: several clouds at once.
@@ -117,7 +117,7 @@ options:
   clouds:
     type: list
     elements: str
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
+    choices: [aws, azure, dsm, external_cm, google, luna, oci, sap, sfdc]
 """
 
     # The scope option of sync_job and sync_job_wait.
@@ -127,7 +127,7 @@ options:
     description:
       - Family of jobs within the cloud, as in the cloud's info module.
       - V(keys) (the default) for every cloud; also V(custom_key_stores) for V(aws), V(certificates) and V(secrets)
-        for V(azure), and V(certificates) for V(sfdc).
+        for V(azure), V(certificates) for V(sfdc), and V(refresh) for V(luna).
     type: str
 """
 
@@ -167,9 +167,10 @@ options:
     description:
       - Cloud to synchronize; required with O(state=present).
       - Sent as CM's scheduler cloud name, C(aws) for V(aws), C(AzureCloud) for V(azure), C(gcp) for V(google),
-        C(oci) for V(oci), C(sap) for V(sap), C(sfdc) for V(sfdc), C(hsm-luna) for V(luna).
+        C(oci) for V(oci), C(sap) for V(sap), C(sfdc) for V(sfdc), C(hsm-luna) for V(luna), C(dsm) for V(dsm). Not
+        offered - V(external_cm), whose scheduler name is not known.
     type: str
-    choices: [aws, azure, google, luna, oci, sap, sfdc]
+    choices: [aws, azure, dsm, google, luna, oci, sap, sfdc]
 """
     # END derived: doc-fragments
 
@@ -245,6 +246,18 @@ options:
     description:
       - For O(cloud=sfdc), the organizations to synchronize; a start sends them as C(organization_ids), the
         start body's name for them (C(organizations) is the listing filter's and the scheduler's).
+    type: list
+    elements: str
+  domains:
+    description:
+      - For O(cloud=dsm), the domains to synchronize (sent as C(domains); the field name is not confirmed by the
+        vendor's API pages).
+    type: list
+    elements: str
+  connections:
+    description:
+      - For O(cloud=external_cm), the external CipherTrust Manager connections to refresh (sent as C(connections);
+        the field name is not confirmed by the vendor's API pages).
     type: list
     elements: str
   partitions:

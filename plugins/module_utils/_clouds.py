@@ -37,14 +37,17 @@ class Cloud(NamedTuple):
     """Module option of ``sync_job`` that names what to synchronize (the filter option, or ``partitions`` for luna)."""
     job_target_keys: Tuple[str, ...]
     """Fields of a job that list its targets (Salesforce's example carries them under ``kms`` too)."""
-    schedule_cloud: str
-    """``cloud_name`` of a scheduled synchronization (``cckm_synchronization_params``), e.g. ``AzureCloud``."""
+    schedule_cloud: Optional[str]
+    """``cloud_name`` of a scheduled synchronization (``cckm_synchronization_params``), e.g. ``AzureCloud``; None
+    where the scheduler's name for the cloud is not known (sync_schedule does not offer it)."""
     schedule_targets: str
     """Field of ``cckm_synchronization_params`` that lists the targets, e.g. ``oci_vaults`` for oci."""
     regions: bool = False
     """Whether a start also takes ``regions`` (AWS; none means every region)."""
     target_ids: Tuple[str, ...] = ()
     """Fields of a listed target, besides ``id`` and ``name``, by which a job may name it (the cloud's own ids)."""
+    unconfirmed: str = ""
+    """What of this cloud's API the vendor's pages do not confirm (said in the docs; the simulator plays each answer)."""
     target_qualifier: Optional[str] = None
     """Field of a listed target that jobs join to its name as ``<name>::<value>`` (Azure's ``subscription_id``)."""
     archived_status: Optional[str] = None
@@ -159,8 +162,9 @@ CLOUDS: Dict[str, Cloud] = {
         name="luna",
         title="Luna HSM",
         scopes={
-            "keys": Scope(_BASE + "/hsm/luna/synchronize", "partitions", _BASE + "/hsm/luna/partitions")
-        },  # targets unconfirmed
+            "keys": Scope(_BASE + "/hsm/luna/synchronize", "partitions", _BASE + "/hsm/luna/partitions"),
+            "refresh": Scope(_BASE + "/hsm/luna/refresh", "partitions", _BASE + "/hsm/luna/partitions"),
+        },
         default_scope="keys",
         filter_option=None,
         target_option="partitions",
@@ -168,6 +172,33 @@ CLOUDS: Dict[str, Cloud] = {
         schedule_cloud="hsm-luna",
         schedule_targets="partitions",
         target_ids=("partition_id",),
+        unconfirmed="the start body's target field (partitions) and the target listing",
+    ),
+    "dsm": Cloud(
+        name="dsm",
+        title="CipherTrust Data Security Manager",
+        scopes={"keys": Scope(_BASE + "/dsm/refresh", "domains")},
+        default_scope="keys",
+        filter_option=None,
+        target_option="domains",
+        job_target_keys=("domains",),
+        schedule_cloud="dsm",
+        schedule_targets="domains",
+        target_ids=("domain_id",),
+        unconfirmed="the listing's target filter, the start body's target field (domains) and a target listing",
+    ),
+    "external_cm": Cloud(
+        name="external_cm",
+        title="External CipherTrust Manager",
+        scopes={"keys": Scope(_BASE + "/external-cm/refresh", "connections")},
+        default_scope="keys",
+        filter_option=None,
+        target_option="connections",
+        job_target_keys=("connections",),
+        schedule_cloud=None,
+        schedule_targets="connections",
+        unconfirmed="the listing's target filter, the start body's target field (connections), a target listing and "
+        "the scheduler's name for it",
     ),
 }
 
@@ -179,8 +210,11 @@ TARGET_OPTIONS: Tuple[str, ...] = tuple(sorted({c.target_option for c in CLOUDS.
 """Every option of sync_job that names what to synchronize, of every cloud."""
 
 
-SCHEDULE_CLOUDS: Dict[str, Cloud] = {c.schedule_cloud.lower(): c for c in CLOUDS.values()}
+SCHEDULE_CLOUDS: Dict[str, Cloud] = {c.schedule_cloud.lower(): c for c in CLOUDS.values() if c.schedule_cloud}
 """Scheduler ``cloud_name`` (lower-cased: CM's case is not documented to be stable) -> cloud."""
+
+SCHEDULABLE: Dict[str, Cloud] = {name: cloud for name, cloud in CLOUDS.items() if cloud.schedule_cloud}
+"""The clouds sync_schedule offers: those whose scheduler name is known."""
 
 
 def cloud_with_filter(option: str) -> Tuple[str, ...]:

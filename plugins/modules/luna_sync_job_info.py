@@ -14,7 +14,15 @@ description:
   - To wait until jobs finish, use M(ciphertrust.cckm.sync_job_wait) or the role C(ciphertrust.cckm.wait_for_sync).
 author:
   - ciphertrust.cckm contributors (@ciphertrust-cckm)
-options: {}
+options:
+  scope:
+    description:
+      - Which family of Luna HSM synchronization jobs to list.
+      - V(keys) - Luna HSM keys (the default).
+      - V(refresh) - Luna HSM key refreshes.
+    type: str
+    default: keys
+    choices: [keys, refresh]
 extends_documentation_fragment:
   - ciphertrust.cckm.cckm
   - ciphertrust.cckm.cckm.info
@@ -22,6 +30,10 @@ extends_documentation_fragment:
   - ciphertrust.cckm.cckm.action_group
 seealso:
   - module: ciphertrust.cckm.sync_job_wait
+notes:
+  - Unconfirmed by the vendor's API pages, and handled whichever way CM answers - the start body's target
+    field (partitions) and the target listing. No target filter is sent to CM for this cloud; sync_job and the
+    waits match jobs to targets on the jobs' own fields.
 """
 
 EXAMPLES = r"""
@@ -42,6 +54,10 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ all_jobs.sync_jobs[0].id }} is {{ all_jobs.sync_jobs[0].state }}"
   when: all_jobs.sync_jobs | length > 0
+
+- name: List refresh synchronization jobs
+  ciphertrust.cckm.luna_sync_job_info:
+    scope: refresh
 
 - name: List the cancelled and partial jobs (normalized states CM's overall_status cannot tell apart)
   ciphertrust.cckm.luna_sync_job_info:

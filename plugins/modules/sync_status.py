@@ -10,8 +10,8 @@ description:
   # BEGIN derived: status-description (tools/derive.py writes the lines below from CLOUDS; do not edit them)
   - Answers for the whole fleet the question an operator, an auditor or a nightly workflow asks of
     CipherTrust Manager's Cloud Key Manager (CCKM) - is every AWS KMS account, Azure key vault, Google key
-    ring, OCI vault, SAP group, Salesforce organization and Luna partition synchronized recently, and if
-    not, which and why.
+    ring, OCI vault, SAP group, Salesforce organization, Luna partition, DSM domain and external CM
+    connection synchronized recently, and if not, which and why.
   # END derived: status-description
   - The targets come from CM's own listings (every page; archived AWS KMS accounts are skipped). A job covers
     a target when it lists it (by name, by id, by the cloud's own id, or as C(<name>::<subscription>) for
@@ -77,6 +77,8 @@ extends_documentation_fragment:
   - ciphertrust.cckm.cckm.attributes
   - ciphertrust.cckm.cckm.action_group
 notes:
+  - A scope whose target listing is not known (the refresh families CM's operations list adds) takes its targets
+    from its jobs (C(targets_from=seen)).
   - Unconfirmed by the vendor's API pages, and handled both ways - whether CM's target filter on the jobs
     listing also returns jobs that synchronize everything (when it does not, such a job older than
     O(max_age) can only be seen on the newest pages read, and a target it alone covered reads V(never)

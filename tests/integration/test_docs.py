@@ -108,7 +108,7 @@ def seed(sim) -> None:
     now = time.time()
     listed = set()
     for family in FAMILIES.values():
-        if family.targets_path not in listed:
+        if family.targets_path and family.targets_path not in listed:
             listed.add(family.targets_path)
             for name in family.sample_targets or ("partition-1",):
                 sim.add_target(family.cloud, name, scope=family.scope)

@@ -80,7 +80,7 @@ def test_role_names_the_one_bad_variable_and_its_value(sim, ansible, variable, v
 
 def test_role_rejects_an_unknown_cloud_by_its_argument_spec(sim, ansible):
     run = ansible.playbook(role_playbook(wait_for_sync_cloud="gcp"))
-    assert run.rc == 2 and "wait_for_sync_cloud" in run.output and "aws, azure, google" in run.output
+    assert run.rc == 2 and "wait_for_sync_cloud" in run.output and "aws, azure, dsm" in run.output
 
 
 @pytest.mark.parametrize(

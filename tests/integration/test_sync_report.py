@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 from tests.integration.helpers import ROOT
-from tests.simulator.families import FAMILIES
+from tests.simulator.families import LISTED
 from tests.simulator.seed import FLEET_VERDICTS, seed_fleet
 
 ARTIFACTS = os.path.join(ROOT, "tests", "output", "sync_report")
@@ -37,9 +37,9 @@ def test_the_role_writes_the_page_and_the_summary_and_fails_after_writing_them(s
     assert run.rc == 0, run.output[-3000:]
     page = (tmp_path / "report" / "index.html").read_text()
     summary = (tmp_path / "report" / "summary.md").read_text()
-    assert page.count('<tr class="target"') == len(FAMILIES) * len(FLEET_VERDICTS)
+    assert page.count('<tr class="target"') == len(LISTED) * len(FLEET_VERDICTS)
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert "| %d | %d | %d | %d | %d |" % ((len(FAMILIES),) * 5) in summary
+    assert "| %d | %d | %d | %d | %d |" % ((len(LISTED),) * 5) in summary
     assert "aws-kms-never | never | never" in summary and "aws-kms-ok" not in summary
     gate = ansible.playbook(report_playbook(tmp_path / "gate", sync_report_clouds="aws", sync_report_fail_when="never,failing"))
     assert gate.rc == 2
@@ -57,10 +57,10 @@ def test_the_page_renders_in_a_real_browser_with_every_row_and_a_bar_per_job(sim
     dumped = subprocess.run(browser + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=False)
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     dom = dumped.stdout
-    assert len(re.findall(r'<tr class="target"', dom)) == len(FAMILIES) * len(FLEET_VERDICTS)
+    assert len(re.findall(r'<tr class="target"', dom)) == len(LISTED) * len(FLEET_VERDICTS)
     # each scope's timeline: one <g class="job"> per job of the window (2 seeded per scope: the partial and the running)
     timelines = re.findall(r'<svg class="timeline".*?</svg>', dom, flags=re.S)
-    assert len(timelines) == len(FAMILIES)
+    assert len(timelines) == len(LISTED)
     assert all(len(re.findall(r'<g class="job"', svg)) == 2 for svg in timelines)
     # the partial job is one job with two outcomes: red on the target its error names, green on the other
     bars = re.findall(r'<rect class="bar" data-target="([^"]+)" data-outcome="([^"]+)"', dom)

@@ -4,7 +4,7 @@ fail_when gate, a forbidden target listing, check mode, jobs of everything, more
 from __future__ import annotations
 
 from tests.integration.helpers import playbook, task
-from tests.simulator.families import FAMILIES
+from tests.simulator.families import FAMILIES, LISTED
 from tests.simulator.seed import FLEET_VERDICTS, fleet_target, seed_demo, seed_fleet
 
 STATUS = "ciphertrust.cckm.sync_status"
@@ -21,11 +21,11 @@ def test_every_verdict_on_every_cloud_and_scope_and_check_mode_gives_the_same(si
     result = run.result("fleet")
     expected = {
         (family.cloud, family.scope, fleet_target(family, verdict)): verdict
-        for family in FAMILIES.values()
+        for family in LISTED.values()
         for verdict in FLEET_VERDICTS
     }
     assert verdicts(result) == expected
-    assert result["counts"] == {verdict: len(FAMILIES) for verdict in ("ok", "running", "failing", "stale", "never")}
+    assert result["counts"] == {verdict: len(LISTED) for verdict in ("ok", "running", "failing", "stale", "never")}
     assert result["in_sync"] is False and result["changed"] is False and result["max_age"] == 86400
     failing = [t for t in result["targets"] if t["verdict"] == "failing"]
     assert all(t["last_job"]["state"] == "partial" and t["last_job"]["outcome"] == "failed" for t in failing)
@@ -35,7 +35,9 @@ def test_every_verdict_on_every_cloud_and_scope_and_check_mode_gives_the_same(si
     running = [t for t in result["targets"] if t["verdict"] == "running"]
     assert all(t["running_job"]["state"] == "in_progress" and t["age"] > 86400 for t in running)
     assert {(s["cloud"], s["scope"]) for s in result["scopes"]} == set(FAMILIES)
-    assert all(s["targets_from"] == "discovered" and s["jobs_in_window"] == 2 for s in result["scopes"])
+    listed = [s for s in result["scopes"] if (s["cloud"], s["scope"]) in LISTED]
+    assert all(s["targets_from"] == "discovered" and s["jobs_in_window"] == 2 for s in listed)
+    assert all(not s["in_use"] for s in result["scopes"] if (s["cloud"], s["scope"]) not in LISTED), "no target, no job"
     checked = run.result("fleet in check mode")
     assert verdicts(checked) == expected and checked["changed"] is False
 
@@ -73,7 +75,7 @@ def test_jobs_of_everything_cover_every_target_and_targets_span_pages(sim, ansib
     sim.add_target("luna", "partition-a")
     sim.add_job("google", created=now - 3600, filter_values=[])  # synchronize_all: no key_rings list
     sim.add_job("luna", created=now - 7200)
-    run = ansible.playbook(playbook(task("fleet", STATUS, {"clouds": ["google", "luna"], "max_age": "90m"})))
+    run = ansible.playbook(playbook(task("fleet", STATUS, {"clouds": ["google", "luna"], "scopes": ["keys"], "max_age": "90m"})))
     assert run.rc == 0, run.output[-3000:]
     result = run.result("fleet")
     assert result["counts"] == {"ok": 23, "running": 0, "failing": 0, "stale": 1, "never": 0}

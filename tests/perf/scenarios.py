@@ -660,14 +660,15 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
 
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC
-    from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FleetQuery, fleet_status, scopes_for
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FleetQuery, fleet_status
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
 
     sim = bench.sim
     sim.reset()
     now = time.time()
     listed = set()
-    scopes = [(cloud, scope) for cloud in CLOUDS.values() for scope in cloud.scopes]
+    # the scopes whose targets CM lists (the others take theirs from their jobs: another measure)
+    scopes = [(cloud, scope) for cloud in CLOUDS.values() for scope in cloud.scopes if cloud.scope(scope).targets]
     for cloud, scope in scopes:
         path = cloud.scope(scope).targets  # azure's and sfdc's scopes share one listing
         names = ["%s-%s-%02d" % (cloud.name, path.rsplit("/", 1)[-1], index) for index in range(targets)]
@@ -685,7 +686,7 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
     client.authenticate()
     before = _api_requests(sim)
     began = time.perf_counter()
-    status = fleet_status(client, FleetQuery(scopes_for(None, None), 86400), now=_datetime.datetime.fromtimestamp(now, UTC))
+    status = fleet_status(client, FleetQuery(scopes, 86400), now=_datetime.datetime.fromtimestamp(now, UTC))
     fleet_wall = time.perf_counter() - began
     fleet_requests = _api_requests(sim) - before
     stats = sim.stats()
@@ -701,7 +702,7 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
         "fleet": [
             {
                 "scopes": len(scopes),
-                "clouds": len(CLOUDS),
+                "clouds": len({cloud.name for cloud, _scope in scopes}),
                 "history": history,
                 "targets": targets,
                 "undecided": undecided * len(scopes),

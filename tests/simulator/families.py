@@ -58,6 +58,11 @@ _ROWS = [
     ("sfdc", "certificates", "/api/v1/cckm/sfdc/certificates/synchronization-jobs", "organizations") + _SFDC,  # unconfirmed
     # luna's start field and job key are not confirmed by the vendor's API pages
     ("luna", "keys", "/api/v1/cckm/hsm/luna/synchronize", None, "partitions", "partitions", "luna", "hsm-luna", "partitions", ()),
+    ("luna", "refresh", "/api/v1/cckm/hsm/luna/refresh", None, "partitions", "partitions", "luna", "hsm-luna", "partitions", ()),
+    # CM's operations list has these refresh families; their filter, start field and target listing are unconfirmed
+    ("dsm", "keys", "/api/v1/cckm/dsm/refresh", None, "domains", "domains", "dsm", "dsm", "domains", ("domain-finance",)),
+    ("external_cm", "keys", "/api/v1/cckm/external-cm/refresh", None, "connections", "connections", "external-cm", "", "")
+    + (("cm-dr-site",),),
 ]
 
 _TARGET_LISTINGS = {
@@ -72,15 +77,21 @@ _TARGET_LISTINGS = {
     ("sfdc", "keys"): "/api/v1/cckm/sfdc/organizations",
     ("sfdc", "certificates"): "/api/v1/cckm/sfdc/organizations",
     ("luna", "keys"): "/api/v1/cckm/hsm/luna/partitions",
+    ("luna", "refresh"): "/api/v1/cckm/hsm/luna/partitions",
+    ("dsm", "keys"): "",
+    ("external_cm", "keys"): "",
 }
 
 FAMILIES: Dict[Tuple[str, str], Family] = {
     (row[0], row[1]): Family(*row, targets_path=_TARGET_LISTINGS[(row[0], row[1])]) for row in _ROWS
 }
 
-TARGET_LISTINGS: Tuple[str, ...] = tuple(sorted(set(_TARGET_LISTINGS.values())))
+LISTED: Dict[Tuple[str, str], Family] = {key: family for key, family in FAMILIES.items() if family.targets_path}
+"""The families whose targets CM lists (the refresh families of DSM and external CM have no listing known)."""
+
+TARGET_LISTINGS: Tuple[str, ...] = tuple(sorted(set(_TARGET_LISTINGS.values()) - {""}))
 
 SCHEDULER_CLOUDS: Dict[str, Tuple[str, str]] = {
-    family.scheduler_cloud: (family.cloud, family.scheduler_field) for family in FAMILIES.values()
+    family.scheduler_cloud: (family.cloud, family.scheduler_field) for family in FAMILIES.values() if family.scheduler_cloud
 }
 """Scheduler ``cloud_name`` -> (cloud, its params target field)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.simulator.families import FAMILIES
+from tests.simulator.families import FAMILIES, LISTED
 
 _SAMPLE_FILTERS = {family.cloud: list(family.sample_targets) for family in FAMILIES.values()}
 
@@ -64,7 +64,7 @@ def seed_fleet(sim, now: float = None) -> None:
     """
     now = sim.clock() if now is None else now
     listed = set()
-    for family in FAMILIES.values():
+    for family in LISTED.values():  # a verdict of each kind needs a target listing
         if family.targets_path not in listed:
             listed.add(family.targets_path)
             for verdict in FLEET_VERDICTS:

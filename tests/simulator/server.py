@@ -43,6 +43,10 @@ class Starting:
         self.cancel_settle = 1.0  # a cancelled job stays in progress (abort: true) this long
         self.cancel_finished_status = 400  # cancelling a finished job
         self.sfdc_job_key = "organizations"  # where a Salesforce job lists its targets ("kms" in the vendor's example)
+        # Unconfirmed start fields (luna, dsm, external CM): the field CM really reads, per family key, and what it
+        # does with a body whose targets sit under another name: "everything" (ignores it) or "refuse" (HTTP 400).
+        self.start_fields: Dict[str, str] = {}
+        self.unknown_field = "everything"
 
 
 # what ``sort`` can order by (every listing sorts: the vendor's CLI sends it for aws, oci and google too)
@@ -816,7 +820,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.count("start_refused")
             message = "Synchronization job %s is already in progress; try again once it has finished" % running[0].id
             return self._send(starting.refuse_status, _error_body(starting.refuse_code, "NCERRConflict", message))
-        targets = body.get(family.start_field) or []
+        field = starting.start_fields.get(family.key, family.start_field)
+        stray = [key for key in body if key not in (field, "regions", "synchronize_all", "take_cloud_key_backup")]
+        if stray and starting.unknown_field == "refuse":
+            self.sim.count("start_refused")
+            return self._send(400, _error_body(7, "NCERRInvalidParamValue", "Unknown field %s" % ", ".join(stray)))
+        targets = body.get(field) or []
         if set(targets) & self.sim.no_keysynchronize or (not targets and self.sim.no_keysynchronize):
             return self._forbidden()
         fields = {key: body[key] for key in ("regions", "synchronize_all", "take_cloud_key_backup") if key in body}

@@ -55,7 +55,7 @@ class SimJob:
         self.cancelled_at: Optional[float] = None
         self.cancel_settle = 0.0  # seconds a cancelled job stays in progress (abort: true) before it stops
         self.fields = dict(fields or {})  # more fields the job carries (regions, synchronize_all, ...)
-        self.target_key = target_key or self.filter_key  # where the job lists its targets
+        self.target_key = target_key or family.job_key  # where the job lists its targets
         # Tests that must catch a job mid-run: its duration counts from the first time a client reads it.
         self.starts_when_seen = starts_when_seen
         self.seen_at: Optional[float] = None

@@ -324,8 +324,8 @@ def check_staleness(
 ) -> List[Dict[str, Any]]:
     """``stale`` for each target whose last success passed ``max_age`` since the last check, ``fresh`` for each
     stale one that succeeded again; ``seen["targets"]`` (kept in the checkpoint) remembers which are stale."""
-    listing = read_targets(client, watch.cloud.scope(watch.scope).targets)
-    resources, warning = usable_listing(listing, watch.cloud, watch.scope)
+    path = watch.cloud.scope(watch.scope).targets
+    resources, warning = usable_listing(read_targets(client, path), watch.cloud, watch.scope) if path else (None, None)
     if warning:
         warn(warning)
     status = scope_status(client, watch.cloud, watch.scope, max_age, now, resources)

@@ -285,7 +285,7 @@ def fleet_status(
     now = now or datetime.datetime.now(UTC)
     listings: Dict[str, Any] = {}
     if query.targets == DISCOVERED:
-        paths = sorted({cloud.scope(scope).targets for cloud, scope in query.scopes})
+        paths = sorted({cloud.scope(scope).targets for cloud, scope in query.scopes} - {""})  # "": no listing known
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(paths)))) as pool:
             for path, outcome in zip(paths, pool.map(lambda p: read_targets(client, p), paths)):
                 listings[path] = outcome

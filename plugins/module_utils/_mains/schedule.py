@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Dict, NamedTuple, Optional
 
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, SCHEDULABLE, TARGET_OPTIONS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_targets,
@@ -56,7 +56,7 @@ def schedule_argspec() -> Dict[str, Dict[str, Any]]:
     spec.update(
         name={"type": "str", "required": True},
         state={"type": "str", "default": "present", "choices": ["present", "absent"]},
-        cloud={"type": "str", "choices": sorted(CLOUDS)},
+        cloud={"type": "str", "choices": sorted(SCHEDULABLE)},
         synchronize_all={"type": "bool"},
         take_cloud_key_backup={"type": "bool"},
         run_at={"type": "str"},

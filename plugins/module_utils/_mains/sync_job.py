@@ -126,6 +126,22 @@ def nothing_to_cancel_warning(cloud: Cloud, scope: str, params: Dict[str, Any]) 
     )
 
 
+def everything_warning(request: StartRequest) -> str:
+    """CM started a synchronization of everything for a start that named targets (an unconfirmed start field)."""
+    field = request.cloud.scope(request.scope).start_targets
+    return (
+        "CipherTrust Manager started a synchronization of every %s target, though this start named %s=%s (sent as %r): "
+        "CM ignored the targets%s."
+        % (
+            request.cloud.name,
+            request.cloud.target_option,
+            ",".join(request.targets),
+            field,
+            "; the start body's field for them is not confirmed by the vendor's API pages" if request.cloud.unconfirmed else "",
+        )
+    )
+
+
 WAIT_ONLY = ("timeout", "poll_interval", "max_poll_interval", "fail_on", "progress_interval", "progress_file")
 """Options that only a wait reads: given without ``wait: true``, they are warned about."""
 
@@ -151,6 +167,8 @@ def run_sync_job_module() -> None:
                 client, request, params["reuse_running"], module.check_mode, deadline=client.deadline, clock=client.clock
             )
             result.update(changed=outcome.changed, reused=outcome.reused, sync_jobs=[outcome.job] if outcome.job else [])
+            if outcome.changed and outcome.job and request.targets and synchronizes_all(cloud, outcome.job):
+                module.warn(everything_warning(request))
             watched = [outcome.job["id"]] if outcome.job else []
             scope = request.scope
             fail_on = params["fail_on"]

@@ -178,6 +178,13 @@ def request_targets(request: StartRequest) -> str:
 def start_refused_error(error: CckmError, request: StartRequest, running: List[Job], covering: List[Job]) -> CckmError:
     """CM's 4xx answer to a start, explained by the running jobs when there are any."""
     if not running:
+        if error.status == 400 and request.cloud.unconfirmed and not request.synchronize_all:
+            field = request.cloud.scope(request.scope).start_targets
+            return error.reword(
+                "%s The start body's field for the targets of %s is not confirmed by the vendor's API pages (it was sent "
+                "as %r): this CM may name it otherwise. Try synchronize_all: true, and tell the collection's maintainers "
+                "what CM answered." % (error.message.rstrip(".") + ".", request.cloud.title, field)
+            )
         return error
     names = "; ".join(describe_job(request.cloud, job) for job in running[:3])
     if covering:

@@ -57,7 +57,7 @@ options:
     type: float
   cloud:
     # BEGIN derived: event-source-cloud (tools/derive.py writes the lines below from CLOUDS; do not edit them)
-    description: A cloud (aws, azure, google, luna, oci, sap, sfdc), a list of them, or all.
+    description: A cloud (aws, azure, dsm, external_cm, google, luna, oci, sap, sfdc), a list of them, or all.
     # END derived: event-source-cloud
     type: raw
     default: all
