@@ -283,6 +283,12 @@ class Simulator:
         family = FAMILIES[(cloud, scope)]
         return self.store.add_many([self._new_job(family, **kwargs) for _job in range(count)])
 
+    def add_many(self, cloud: str, scope: str, specs: List[Dict[str, Any]]) -> List[SimJob]:
+        """Jobs of one scope at once, one ``add_job`` keyword set each (one merge, not one a job: an enterprise's
+        history in seconds)."""
+        family = FAMILIES[(cloud, scope)]
+        return self.store.add_many([self._new_job(family, **spec) for spec in specs])
+
     def add_target(self, cloud: str, name: str, scope: str = "keys", **fields: Any) -> Dict[str, Any]:
         """A resource in the cloud's target listing, with the fields the vendor's Terraform provider reads.
 

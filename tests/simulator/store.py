@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import heapq
 import threading
 import time
 import uuid
@@ -20,6 +21,34 @@ def iso(epoch: float) -> str:
 
 class SimJob:
     """One job; its visible state is a function of the wall clock."""
+
+    __slots__ = (
+        "_final",
+        "born",
+        "cancel_settle",
+        "cancelled_at",
+        "cloud",
+        "created",
+        "duration",
+        "family",
+        "fields",
+        "filter_key",
+        "filter_values",
+        "finished_at",
+        "id",
+        "origin",
+        "outcome",
+        "path",
+        "polls",
+        "reads",
+        "renders",
+        "seen_at",
+        "spelling",
+        "starts_when_seen",
+        "target_key",
+        "targets",
+        "vanish_after_reads",
+    )  # 100,000 jobs a scope in the fleet benchmarks
 
     def __init__(
         self,
@@ -168,35 +197,62 @@ class SimJob:
 
 
 class JobStore:
-    """Jobs per family path, kept newest first."""
+    """Jobs per family path, kept newest first, with indexes so that a listing costs about the page it answers,
+    not the history: jobs by target value, the jobs of everything, and those that may still be running."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.by_path: Dict[str, List[SimJob]] = {}
         self.by_id: Dict[str, SimJob] = {}
+        self.by_target: Dict[str, Dict[str, List[SimJob]]] = {}
+        """path -> target value -> the jobs that list it, newest first."""
+        self.everything: Dict[str, List[SimJob]] = {}
+        """path -> the jobs with no target list (they synchronize everything), newest first."""
+        self.live: Dict[str, List[SimJob]] = {}
+        """path -> jobs not seen finished yet (pruned as they finish: a job never runs again)."""
+        self.special: Dict[str, int] = {}
+        """path -> jobs that vanish or were started through one node of a cluster (they need a check each)."""
 
     def add(self, job: SimJob) -> SimJob:
         return self.add_many([job])[0]
 
     def add_many(self, new: List[SimJob]) -> List[SimJob]:
+        newest_first = sorted(new, key=_newest)
         with self.lock:
-            for job in new:
-                self.by_path.setdefault(job.path, []).append(job)
-                self.by_id[job.id] = job
             for path in {job.path for job in new}:
-                self.by_path[path].sort(key=lambda j: j.created, reverse=True)
+                mine = [job for job in newest_first if job.path == path]
+                self.by_path[path] = _merged(self.by_path.get(path, []), mine)
+                everything = [job for job in mine if not job.filter_values]
+                self.everything[path] = _merged(self.everything.get(path, []), everything)
+                index = self.by_target.setdefault(path, {})
+                by_value: Dict[str, List[SimJob]] = {}
+                for job in mine:
+                    for value in set(job.filter_values):
+                        by_value.setdefault(value, []).append(job)
+                for value, jobs in by_value.items():
+                    index[value] = _merged(index.get(value, []), jobs)
+                self.live.setdefault(path, []).extend(mine)
+                self.special[path] = self.special.get(path, 0) + sum(
+                    1 for job in mine if job.vanish_after_reads is not None or job.origin is not None
+                )
+            for job in new:
+                self.by_id[job.id] = job
         return new
 
     def remove(self, job_id: str) -> None:
         with self.lock:
             job = self.by_id.pop(job_id, None)
             if job:
-                self.by_path[job.path].remove(job)
+                for jobs in [self.by_path[job.path], self.everything.get(job.path, []), self.live.get(job.path, [])] + [
+                    self.by_target[job.path].get(value, []) for value in job.filter_values
+                ]:
+                    if job in jobs:
+                        jobs.remove(job)
 
     def clear(self) -> None:
         with self.lock:
-            self.by_path.clear()
-            self.by_id.clear()
+            for index in (self.by_path, self.by_id, self.by_target, self.everything, self.live, self.special):
+                index.clear()
 
     def get(self, path: str, job_id: str, viewer: Optional[int] = None, lag: float = 0.0) -> Optional[SimJob]:
         with self.lock:
@@ -225,23 +281,69 @@ class JobStore:
         if lenient_status:
             statuses = {_canonical(status) for status in statuses}
         with self.lock:
-            jobs = [job for job in self.by_path.get(path, []) if not job.vanished and job.visible(viewer, lag)]
-        if not ids and not statuses and not any(job.filter_key in query for job in jobs[:1]):
+            jobs = self._candidates(path, query, ids, statuses, targets_match_all, now)
+            checked = self.special.get(path, 0) > 0
+        if checked:
+            jobs = [job for job in jobs if not job.vanished and job.visible(viewer, lag)]
+        if not statuses:
             return jobs
-        out = []
-        for job in jobs:
-            if ids and job.id not in ids:
-                continue
-            status = job.overall_status(now)
-            if statuses and (_canonical(status) if lenient_status else status) not in statuses:
-                continue
-            if job.filter_key and job.filter_key in query:
-                lists_one = bool(set(query[job.filter_key]) & set(job.filter_values))
-                of_everything = not job.filter_values
-                if not (lists_one or (targets_match_all and of_everything)):
-                    continue
+        return [
+            job
+            for job in jobs
+            if (_canonical(job.overall_status(now)) if lenient_status else job.overall_status(now)) in statuses
+        ]
+
+    def _candidates(
+        self, path: str, query: Dict[str, List[str]], ids: set, statuses: set, match_all: bool, now: float
+    ) -> List[SimJob]:
+        """The jobs that may match, from the narrowest index (newest first); the caller applies the status."""
+        every = self.by_path.get(path, [])
+        if ids:
+            return sorted((self.by_id[i] for i in ids if i in self.by_id and self.by_id[i].path == path), key=_newest)
+        key = every[0].filter_key if every else None
+        jobs = every
+        if key and key in query:
+            lists = [self.by_target.get(path, {}).get(value, []) for value in set(query[key])]
+            jobs = _merged_many(lists + ([self.everything.get(path, [])] if match_all else []))
+        if statuses and all(_canonical(status) in RUNNING_SPELLINGS for status in statuses):
+            live = self.live.setdefault(path, [])
+            live[:] = [job for job in live if not job.finished(now)]  # a job never runs again once finished
+            running = sorted(live, key=_newest)
+            if jobs is every:
+                return running
+            wanted = set(map(id, jobs))
+            return [job for job in running if id(job) in wanted]
+        return list(jobs)
+
+
+RUNNING_SPELLINGS = ("in_progress",)
+
+
+def _newest(job: SimJob) -> Any:
+    return (-job.created, job.id)
+
+
+def _merged(old: List[SimJob], new: List[SimJob]) -> List[SimJob]:
+    """Two newest-first lists as one."""
+    if not new:
+        return old
+    if not old or _newest(old[-1]) <= _newest(new[0]):
+        return old + new
+    return list(heapq.merge(old, new, key=_newest))
+
+
+def _merged_many(lists: List[List[SimJob]]) -> List[SimJob]:
+    """Newest-first lists as one, each job once."""
+    lists = [jobs for jobs in lists if jobs]
+    if len(lists) == 1:
+        return list(lists[0])
+    seen: set = set()
+    out = []
+    for job in heapq.merge(*lists, key=_newest):
+        if id(job) not in seen:
+            seen.add(id(job))
             out.append(job)
-        return out
+    return out
 
 
 def _canonical(status: str) -> str:

@@ -29,8 +29,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage im
     live_resources,
     synchronizes_all,
 )
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.lookup import look_up
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import LOOKUP_PAGE
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     CANCELLED,
     FAILED,
@@ -164,8 +164,8 @@ def targets_from_jobs(index: TargetIndex, jobs: Iterable[Job]) -> None:
 
 
 def settle_undecided(client: Any, cloud: Cloud, scope: str, index: TargetIndex) -> None:
-    """Look up each target the window left without a covering success: its newest jobs by the target filter
-    (every identifier), or, for a cloud without one, the newest completed jobs of the scope once."""
+    """Look up the targets the window left without a covering success: by the target filter (every identifier),
+    many at a time (``_jobs.lookup``), or, for a cloud without one, the newest completed jobs of the scope once."""
     undecided = index.without_success()
     if not undecided:
         return
@@ -175,10 +175,7 @@ def settle_undecided(client: Any, cloud: Cloud, scope: str, index: TargetIndex) 
         for job in page:
             index.see(normalize_job(job))
         return
-    for target in undecided:
-        page, _total = client.list_page(path, {cloud.filter_option: sorted(target.identifiers)}, 0, LOOKUP_PAGE)
-        for job in page:
-            index.see(normalize_job(job))
+    look_up(client, path, cloud.filter_option, index, undecided, lambda target, _reach: target.has_success)
 
 
 def report_of(cloud: Cloud, scope: str, target: Target, now: datetime.datetime, max_age: int) -> Dict[str, Any]:

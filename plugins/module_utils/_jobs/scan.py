@@ -25,8 +25,6 @@ NEWEST_PAGE = 50
 """Jobs read per page of a look beyond the running ones: what starts in a scope between two polls fits on one."""
 MAX_PAGE = 1000
 """The largest page asked for (CM may cap it lower; the look then reads on)."""
-LOOKUP_PAGE = 50
-"""Jobs asked for in the look-up of one target by the target filter (its newest covering jobs)."""
 FEW = 5
 """Running jobs missing from the newest pages that are asked for by id; more than this, and pages are read on first."""
 

@@ -16,8 +16,9 @@ from typing import Any, Dict, List, NamedTuple, Optional, Protocol, Set, Tuple
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import age
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import Target, TargetIndex, named_targets
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.lookup import look_up
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import LOOKUP_PAGE, MAX_PAGE, NEWEST_PAGE, look
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.scan import MAX_PAGE, NEWEST_PAGE, look
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
     FINISHED_STATES,
     IN_PROGRESS,
@@ -267,10 +268,10 @@ class TargetWatch:
             for job in page:
                 index.see(normalize_job(job))
             return
-        for target in deeper:
-            page, _total = self.client.list_page(path, {option: sorted(target.identifiers)}, 0, LOOKUP_PAGE)
-            for job in page:
-                index.see(normalize_job(job))
+        # decided once the listing has been read past its newest covering job (every newer one is read by then)
+        look_up(
+            self.client, path, option, index, deeper, lambda t, read_to: t.newest is not None and created(t.newest) >= read_to
+        )
 
     def deciding(self) -> Jobs:
         """The newest covering job of each target, each once, newest first."""
