@@ -27,9 +27,10 @@ description:
     success within O(max_age), but a covering job runs), V(stale) (the last success is older than
     O(max_age)), V(never) (no covering success in the history read)."
   - The scopes are read concurrently. Each scope's jobs are read newest first only until every target has a
-    covering success or the jobs are older than O(max_age); a target still undecided then costs one listing
-    filtered on it (Luna HSM, which has no target filter, one listing of the scope's completed jobs). So
-    the whole fleet costs about what its largest scope costs, however long CM's history is.
+    covering success or the jobs are older than O(max_age); the targets still undecided are then looked up
+    by the target filter, up to 50 in one listing (Luna HSM, which has no target filter, one listing of the
+    scope's completed jobs). So the whole fleet costs about what its largest scope costs, however long CM's
+    history is (a few requests a scope, and one more for each 50 undecided targets).
   - With O(fail_when), the task fails after returning everything, naming each offending target, its verdict
     and its last job (the first ten, then how many more).
   - Reads only; never changes anything. The role C(ciphertrust.cckm.sync_report) turns the result into an

@@ -23,6 +23,7 @@ SCENARIOS = [
     "7. start and wait",
     "8. event source",
     "9. wait on 20 targets",
+    "10. sync_status at enterprise scale",
     "11. a wait over a 3-node cluster",
 ]
 
@@ -55,6 +56,10 @@ def test_quick_benchmark_run_writes_the_report(tmp_path):
     assert len(source) == 2 and all(line.endswith("| yes |") for line in source), source
     waits = [line for line in page.splitlines() if line.startswith("| 9. wait on 20 targets")]
     assert len(waits) == 6 and all(line.endswith("| yes |") for line in waits), waits  # 2 sizes x 2 filters + 2 flat
+    fleet = [line for line in page.splitlines() if line.startswith("| 10. sync_status") and "requests" in line]
+    assert len(fleet) == 2 and all(line.endswith("| yes |") for line in fleet), fleet  # within the bound, flat
+    sizes = [line for line in page.splitlines() if line.startswith(("| 50 | ", "| 200 | "))]
+    assert len(sizes) == 8, sizes  # 2 sizes x 2 or all undecided x 2 histories, every verdict counted
     lateness = [line for line in page.splitlines() if ": lateness (s), after vs before" in line]
     assert len(lateness) == 3 and all(line.endswith("| yes |") for line in lateness), lateness
     for exact in ("| logins | 1 | 1 |  | == 1 | yes |", "| 1 request per poll | yes |", "| 1 per host | yes |"):

@@ -111,3 +111,36 @@ def test_a_cm_with_no_target_and_no_job_is_never_in_sync_and_fails_any_gate(sim,
     assert "No target found in the 3 scopes read (aws keys, aws custom_key_stores, sap keys), with 0 jobs" in run.flat_output
     assert run.status("gate") == "failed"
     assert run.result("gate")["msg"].startswith("No target found, so nothing was checked (fail_when: stale): 3 scopes read")
+
+
+def test_300_targets_over_many_pages_each_get_their_verdict_in_batched_look_ups(sim, ansible):
+    sim.max_limit = 50  # a CM capping pages at 50: the target listing, the window and each batch span pages
+    now = sim.clock()
+    kinds = ("ok", "failing", "stale", "running", "never")
+    names = {kind: [] for kind in kinds}
+    for index in range(300):
+        kind = kinds[index % 5]
+        names[kind].append("acct-%03d-%s" % (index, kind))
+        sim.add_target("aws", names[kind][-1])
+    specs = [dict(filter_values=["retired-%d" % n], created=now - 2 * 86400 - n) for n in range(400)]  # history
+    specs += [dict(filter_values=[name], created=now - 600 - n) for n, name in enumerate(names["ok"])]
+    specs += [dict(filter_values=[name], created=now - 7200 - n) for n, name in enumerate(names["failing"])]
+    specs += [dict(filter_values=[name], created=now - 1200 - n, outcome="partial") for n, name in enumerate(names["failing"])]
+    for kind in ("stale", "running"):  # their last success lies below the history: looked up
+        specs += [dict(filter_values=[name], created=now - 3 * 86400 - n) for n, name in enumerate(names[kind])]
+    specs += [dict(filter_values=[name], created=now - 300 - n, duration=3600) for n, name in enumerate(names["running"])]
+    sim.add_many("aws", "keys", specs)
+    sim.counters.clear()
+    run = ansible.playbook(playbook(task("fleet", STATUS, {"clouds": ["aws"], "scopes": ["keys"]})))
+    assert run.rc == 0, run.output[-3000:]
+    result = run.result("fleet")
+    assert {t["target"]: t["verdict"] for t in result["targets"]} == {name: kind for kind in kinds for name in names[kind]}
+    assert result["counts"] == {kind: 60 for kind in kinds} and result["in_sync"] is False
+    stale = [t for t in result["targets"] if t["verdict"] == "stale"]
+    assert all(3 * 86400 <= t["age"] < 3 * 86400 + 600 for t in stale), "each its own success, found by a look-up"
+    seen = sim.stats()
+    assert seen["list_targets"] == 6, "300 targets in pages of 50"
+    # the window (60 running, 60 ok, 60 failing, the 60 older successes of the failing: 240 jobs) in pages of 50 down
+    # to the history, 2 running listings (one a spelling), and the 180 undecided in 4 batches of 50 or fewer (the
+    # stale and running have 1 or 2 jobs each: 2 pages a batch at most): not one look-up a target
+    assert seen["list:aws/keys"] <= 5 + 2 + 2 + 4 * 2, seen

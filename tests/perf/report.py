@@ -23,7 +23,35 @@ def table(rows: List[Dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _section(about: Dict[str, Any], rows: List[Dict[str, Any]], settings: Any) -> str:
+def fleet_table(samples: List[Dict[str, Any]]) -> str:
+    """Row 10 at every size: the fleet's requests (and their bound), wall and CPU against one scope's listing."""
+    lines = [
+        "| Targets a scope | Undecided a scope | Jobs of history | Requests (bound) | Wall (s) | CPU (s) "
+        "| One scope's listing: requests, wall (s) | Wall ratio | Verdicts |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in samples:
+        verdicts = ", ".join("%d %s" % (count, verdict) for verdict, count in s["verdicts"].items() if count)
+        lines.append(
+            "| %d | %d | %d | %d (%d) | %.2f | %.2f | %d, %.2f | %.2fx | %s |"
+            % (
+                s["targets"],
+                s["undecided_a_scope"],
+                s["history"],
+                s["requests"],
+                s["bound"],
+                s["wall"],
+                s["cpu"],
+                s["info_requests"],
+                s["info_wall"],
+                s["wall"] / s["info_wall"],
+                verdicts,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _section(about: Dict[str, Any], rows: List[Dict[str, Any]], settings: Any, fleet: List[Dict[str, Any]]) -> str:
     kind = (
         "quick smoke run (1 repetition, short job, small listing: timing targets not judged)"
         if about["quick"]
@@ -37,6 +65,11 @@ def _section(about: Dict[str, Any], rows: List[Dict[str, Any]], settings: Any) -
             "Baselines ran in the same run, each repetition back to back with the collection.",
             "",
             table(rows),
+            "",
+            "Row 10 at every size (%d scopes of 7 clouds, every one that lists its targets; in this one process, the"
+            " simulator's CPU included):" % fleet[0]["scopes"],
+            "",
+            fleet_table(fleet),
             "",
             "![Benchmark figures](performance.png)",
             "",
@@ -63,6 +96,7 @@ def write(
     calls: Dict[str, list],
     load: Dict[str, list],
     settings: Any,
+    fleet: List[Dict[str, Any]],
 ) -> None:
     page = out / "performance.md"
     text = page.read_text() if page.exists() else NEW_PAGE
@@ -70,7 +104,7 @@ def write(
         text = text.rstrip("\n") + "\n\n" + START + "\n" + END + "\n"
     before, rest = text.split(START, 1)
     after = rest.split(END, 1)[1]
-    page.write_text(before + _section(about, rows, settings) + after)
+    page.write_text(before + _section(about, rows, settings, fleet) + after)
     plot(out / "performance.png", about, waits, calls, load, settings)
 
 

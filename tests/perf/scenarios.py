@@ -7,6 +7,7 @@ hits both alike.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pathlib
@@ -654,8 +655,11 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
     scope's full listing of the same history (``aws_sync_job_info``'s reading).
 
     Each scope holds ``history`` finished jobs older than the window and, on top, one success a target for all but
-    ``undecided`` of its ``targets`` (those last succeeded below the history: looked up by the target filter, 50 at a
-    time). Wall and CPU (this process: the client's and the simulator's) are measured.
+    ``undecided`` of its ``targets`` (those last succeeded below the history: looked up by the target filter, in
+    batches). Wall and CPU (this process: the client's and the simulator's) are measured, and the requests against
+    the bound the design promises: the target listings, and a scope's pages back to the window's start, its two
+    running listings (one a spelling) and a request a batch of undecided targets (a cloud without a target filter:
+    one listing of completed jobs).
     """
     _use_collection()
     import datetime as _datetime
@@ -663,22 +667,24 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet import status as _status
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs import lookup as _lookup
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import listed_target
     from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, find_jobs
 
     sim = bench.sim
     sim.reset()
     now = time.time()
-    listed = set()
+    listed: Dict[str, List[Dict[str, Any]]] = {}
     undecided = min(undecided, targets)
+    page = min(_status.MAX_JOB_PAGE, max(_status.JOB_PAGE, targets))
+    bound = 0
     # the scopes whose targets CM lists (the others take theirs from their jobs: another measure)
     scopes = [(cloud, scope) for cloud in CLOUDS.values() for scope in cloud.scopes if cloud.scope(scope).targets]
     for cloud, scope in scopes:
         path = cloud.scope(scope).targets  # azure's and sfdc's scopes share one listing
         names = ["%s-%s-%04d" % (cloud.name, path.rsplit("/", 1)[-1], index) for index in range(targets)]
         if path not in listed:
-            listed.add(path)
-            for name in names:
-                sim.add_target(cloud.name, name, scope=scope)
+            listed[path] = [sim.add_target(cloud.name, name, scope=scope) for name in names]
         key = cloud.job_target_keys[0]
         specs = [
             dict(filter_values=[name], created=now - 30 * 86400 - i, target_key=key) for i, name in enumerate(names[:undecided])
@@ -686,20 +692,30 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
         specs += [dict(filter_values=["old-history"], created=now - 10 * 86400 - i, target_key=key) for i in range(history)]
         specs += [dict(filter_values=[name], created=now - 60 - i, target_key=key) for i, name in enumerate(names[undecided:])]
         sim.add_many(cloud.name, scope, specs)
+        lookups = 0
+        if undecided and cloud.filter_option:
+            left = [listed_target(cloud, resource) for resource in listed[path][:undecided]]
+            lookups = len(_lookup.batches(left, cloud.filter_option))
+        elif undecided:
+            lookups = 1
+        bound += (targets - undecided) // page + 1 + 2 + lookups
     client = _collection_client(sim)
     client.authenticate()
+    gc.collect()
+    gc.freeze()  # the seeded history is CM's memory, not the client's: keep Python's collector off it
     before = _api_requests(sim)
     cpu, began = time.process_time(), time.perf_counter()
     status = _status.fleet_status(client, _status.FleetQuery(scopes, 86400), now=_datetime.datetime.fromtimestamp(now, UTC))
     fleet_wall, fleet_cpu = time.perf_counter() - began, time.process_time() - cpu
     fleet_requests = _api_requests(sim) - before
-    stats = sim.stats()
-    listing_requests = stats.get("list_targets", 0)
+    listing_requests = sim.stats().get("list_targets", 0)
+    bound += listing_requests  # pages of the target listings (flat in history)
     before = _api_requests(sim)
     cpu, began = time.process_time(), time.perf_counter()
     jobs, _total = find_jobs(client, JobQuery(CLOUDS["aws"]))
     info_wall, info_cpu = time.perf_counter() - began, time.process_time() - cpu
     info_requests = _api_requests(sim) - before
+    gc.unfreeze()
     if len(jobs) != history + targets or len(status["targets"]) != len(scopes) * targets:
         raise RuntimeError("the fleet read %d targets, the listing %d jobs" % (len(status["targets"]), len(jobs)))
     filtered = len([1 for cloud, _scope in scopes if cloud.filter_option])  # luna has no target filter: never
@@ -720,11 +736,12 @@ def fleet_cost(bench: Bench, history: int, targets: int, undecided: int = 2) -> 
                 "wall": fleet_wall,
                 "cpu": fleet_cpu,
                 "requests": fleet_requests,
+                "bound": bound,
                 "target_listings": listing_requests,
                 "info_wall": info_wall,
                 "info_cpu": info_cpu,
                 "info_requests": info_requests,
-                "stale": status["counts"]["stale"],
+                "verdicts": dict(status["counts"]),
             }
         ]
     }

@@ -287,7 +287,7 @@ class Simulator:
         """Jobs of one scope at once, one ``add_job`` keyword set each (one merge, not one a job: an enterprise's
         history in seconds)."""
         family = FAMILIES[(cloud, scope)]
-        return self.store.add_many([self._new_job(family, **spec) for spec in specs])
+        return self.store.add_many([self._new_job(family, **spec) for spec in specs], now=self.clock())
 
     def add_target(self, cloud: str, name: str, scope: str = "keys", **fields: Any) -> Dict[str, Any]:
         """A resource in the cloud's target listing, with the fields the vendor's Terraform provider reads.

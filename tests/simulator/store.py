@@ -7,7 +7,7 @@ import heapq
 import threading
 import time
 import uuid
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from tests.simulator.families import Family
 
@@ -210,13 +210,16 @@ class JobStore:
         """path -> the jobs with no target list (they synchronize everything), newest first."""
         self.live: Dict[str, List[SimJob]] = {}
         """path -> jobs not seen finished yet (pruned as they finish: a job never runs again)."""
+        self.done: Dict[str, Dict[str, List[SimJob]]] = {}
+        """path -> overall_status -> the jobs seen finished with it, newest first (a finished job's status stays)."""
         self.special: Dict[str, int] = {}
         """path -> jobs that vanish or were started through one node of a cluster (they need a check each)."""
 
     def add(self, job: SimJob) -> SimJob:
         return self.add_many([job])[0]
 
-    def add_many(self, new: List[SimJob]) -> List[SimJob]:
+    def add_many(self, new: List[SimJob], now: Optional[float] = None) -> List[SimJob]:
+        """Index ``new`` jobs; given ``now``, those already finished then skip the running index (seeded history)."""
         newest_first = sorted(new, key=_newest)
         with self.lock:
             for path in {job.path for job in new}:
@@ -231,7 +234,11 @@ class JobStore:
                         by_value.setdefault(value, []).append(job)
                 for value, jobs in by_value.items():
                     index[value] = _merged(index.get(value, []), jobs)
-                self.live.setdefault(path, []).extend(mine)
+                finished = [] if now is None else [job for job in mine if job.finished(now)]
+                self.live.setdefault(path, []).extend(job for job in mine if now is None or not job.finished(now))
+                done = self.done.setdefault(path, {})
+                for status in {job.overall_status(now) for job in finished}:
+                    done[status] = _merged(done.get(status, []), [job for job in finished if job.overall_status(now) == status])
                 self.special[path] = self.special.get(path, 0) + sum(
                     1 for job in mine if job.vanish_after_reads is not None or job.origin is not None
                 )
@@ -243,15 +250,15 @@ class JobStore:
         with self.lock:
             job = self.by_id.pop(job_id, None)
             if job:
-                for jobs in [self.by_path[job.path], self.everything.get(job.path, []), self.live.get(job.path, [])] + [
-                    self.by_target[job.path].get(value, []) for value in job.filter_values
-                ]:
+                indexes = [self.by_path[job.path], self.everything.get(job.path, []), self.live.get(job.path, [])]
+                indexes += list(self.done.get(job.path, {}).values())
+                for jobs in indexes + [self.by_target[job.path].get(value, []) for value in job.filter_values]:
                     if job in jobs:
                         jobs.remove(job)
 
     def clear(self) -> None:
         with self.lock:
-            for index in (self.by_path, self.by_id, self.by_target, self.everything, self.live, self.special):
+            for index in (self.by_path, self.by_id, self.by_target, self.everything, self.live, self.done, self.special):
                 index.clear()
 
     def get(self, path: str, job_id: str, viewer: Optional[int] = None, lag: float = 0.0) -> Optional[SimJob]:
@@ -280,23 +287,30 @@ class JobStore:
         statuses = set(query.get("overall_status", []))
         if lenient_status:
             statuses = {_canonical(status) for status in statuses}
+
+        def matches(status: str) -> bool:
+            return (_canonical(status) if lenient_status else status) in statuses
+
         with self.lock:
-            jobs = self._candidates(path, query, ids, statuses, targets_match_all, now)
+            jobs = self._candidates(path, query, ids, statuses, matches, targets_match_all, now)
             checked = self.special.get(path, 0) > 0
         if checked:
             jobs = [job for job in jobs if not job.vanished and job.visible(viewer, lag)]
-        if not statuses:
-            return jobs
-        return [
-            job
-            for job in jobs
-            if (_canonical(job.overall_status(now)) if lenient_status else job.overall_status(now)) in statuses
-        ]
+        if ids and statuses:  # asked for by id: the status is told per job
+            return [job for job in jobs if matches(job.overall_status(now))]
+        return jobs
 
     def _candidates(
-        self, path: str, query: Dict[str, List[str]], ids: set, statuses: set, match_all: bool, now: float
+        self,
+        path: str,
+        query: Dict[str, List[str]],
+        ids: set,
+        statuses: set,
+        matches: Callable[[str], bool],
+        match_all: bool,
+        now: float,
     ) -> List[SimJob]:
-        """The jobs that may match, from the narrowest index (newest first); the caller applies the status."""
+        """The jobs that match, from the narrowest indexes (newest first); by id, the caller applies the status."""
         every = self.by_path.get(path, [])
         if ids:
             return sorted((self.by_id[i] for i in ids if i in self.by_id and self.by_id[i].path == path), key=_newest)
@@ -305,15 +319,27 @@ class JobStore:
         if key and key in query:
             lists = [self.by_target.get(path, {}).get(value, []) for value in set(query[key])]
             jobs = _merged_many(lists + ([self.everything.get(path, [])] if match_all else []))
-        if statuses and all(_canonical(status) in RUNNING_SPELLINGS for status in statuses):
-            live = self.live.setdefault(path, [])
+        if not statuses:
+            return list(jobs)
+        running = sorted((job for job in self._running(path, now) if matches(job.overall_status(now))), key=_newest)
+        found = _merged_many([jobs for status, jobs in self.done.get(path, {}).items() if matches(status)] + [running])
+        if jobs is every:
+            return found
+        wanted = set(map(id, jobs))
+        return [job for job in found if id(job) in wanted]
+
+    def _running(self, path: str, now: float) -> List[SimJob]:
+        """The jobs of ``path`` still running at ``now``; those that finished move to the index by status."""
+        live = self.live.setdefault(path, [])
+        ended = [job for job in live if job.finished(now)]
+        if ended:
             live[:] = [job for job in live if not job.finished(now)]  # a job never runs again once finished
-            running = sorted(live, key=_newest)
-            if jobs is every:
-                return running
-            wanted = set(map(id, jobs))
-            return [job for job in running if id(job) in wanted]
-        return list(jobs)
+            done = self.done.setdefault(path, {})
+            for status in {job.overall_status(now) for job in ended}:
+                jobs = done.setdefault(status, [])
+                jobs += [job for job in ended if job.overall_status(now) == status]
+                jobs.sort(key=_newest)  # nearly sorted: linear
+        return live
 
 
 RUNNING_SPELLINGS = ("in_progress",)
@@ -329,6 +355,8 @@ def _merged(old: List[SimJob], new: List[SimJob]) -> List[SimJob]:
         return old
     if not old or _newest(old[-1]) <= _newest(new[0]):
         return old + new
+    if _newest(new[-1]) <= _newest(old[0]):
+        return new + old
     return list(heapq.merge(old, new, key=_newest))
 
 

@@ -30,11 +30,10 @@ def parse_time(text: Any) -> Optional[datetime.datetime]:
         digits = zone[1:].replace(":", "")
         offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         offset = -offset if zone[0] == "-" else offset
-    try:
-        moment = datetime.datetime(year, month, day, hour, minute, second, int(fraction[:6].ljust(6, "0")))
-    except ValueError:
+    try:  # CM writes UTC ("Z"): no offset to take off, no conversion
+        return datetime.datetime(year, month, day, hour, minute, second, int(fraction[:6].ljust(6, "0")), UTC) - offset
+    except (ValueError, OverflowError):
         return None
-    return moment.replace(tzinfo=datetime.timezone(offset)).astimezone(UTC)
 
 
 def utc_text(moment: datetime.datetime) -> str:

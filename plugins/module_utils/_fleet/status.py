@@ -6,10 +6,11 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 A target is what a job synchronizes (a KMS account, a vault, a key ring, ...), listed by CM per cloud
 (``Scope.targets``). Each scope's jobs are read newest first only until every target has a covering
-success, or until the jobs are older than ``max_age``; each target still undecided then costs one
-listing filtered on it (a cloud with no filter: one listing of completed jobs for the scope). Scopes
-are read concurrently, so the fleet costs about what its largest scope costs. Which job covers which
-target is ``_jobs.coverage``'s to say. A fleet where no target was found is never in sync.
+success, or until the jobs are older than ``max_age``; the targets still undecided are then looked up by
+the target filter many at a time (``_jobs.lookup``; a cloud with no filter: one listing of completed jobs for
+the scope). Scopes are read concurrently, so the fleet costs about what its largest scope costs. Which job
+covers which target is ``_jobs.coverage``'s to say, through an index of every identifier: CPU grows with the
+jobs read and the targets, not their product. A fleet where no target was found is never in sync.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ DISCOVERED, SEEN = "discovered", "seen"
 DEFAULT_MAX_AGE = "24h"
 
 JOB_PAGE = 100
-"""Jobs per page of a scope's newest-first read."""
+"""Jobs per page of a scope's newest-first read, at least."""
+MAX_JOB_PAGE = 1000
+"""Jobs per page at most: a scope with more targets than JOB_PAGE reads pages of one job a target up to this."""
 WINDOW_JOBS_KEPT = 200
 """Newest jobs of the window returned per scope (for the report's timeline)."""
 WORKERS = 8
@@ -135,8 +138,9 @@ def read_newest(client: Any, path: str, window_start: datetime.datetime, index: 
     jobs: List[Job] = []
     in_window: List[Job] = []
     skip, total = 0, None
+    size = min(MAX_JOB_PAGE, max(JOB_PAGE, len(index)))  # a window holds about a job a target: read it in few pages
     while total is None or skip < total:
-        page, total = client.list_page(path, {}, skip, JOB_PAGE)
+        page, total = client.list_page(path, {}, skip, size)
         if not page:
             break
         skip += len(page)
@@ -150,7 +154,7 @@ def read_newest(client: Any, path: str, window_start: datetime.datetime, index: 
             else:
                 in_window.append(job)
         jobs += page
-        if past_window or (len(index) and not index.without_success()):
+        if past_window or (len(index) and index.all_succeeded()):
             break
     return NewestJobs(jobs, in_window)
 
@@ -230,7 +234,8 @@ def compact(index: TargetIndex, job: Job) -> Job:
     """A window job for the timeline: which targets it covers, and those its errors name (a partial job
     failed for these and succeeded for the others)."""
     everything = synchronizes_all(index.cloud, job)
-    covered = index.covered_by(job)
+    covered = [] if everything else index.covered_by(job)
+    failed_for = [target for target in index.errors_naming(job) if everything or target in covered]
     return {
         "id": job.get("id"),
         "state": job["state"],
@@ -238,8 +243,8 @@ def compact(index: TargetIndex, job: Job) -> Job:
         "completed_at": job.get("completed_at"),
         "targets": job_targets(index.cloud, job),
         "everything": everything,
-        "covers": [] if everything else [target.name for target in covered],
-        "errors_for": [target.name for target in covered if target.errors_in(job)],
+        "covers": [target.name for target in covered],
+        "errors_for": [target.name for target in failed_for],
     }
 
 

@@ -138,6 +138,7 @@ class TargetIndex:
         self.cloud = cloud
         self.targets: Dict[str, Target] = {}
         self._by_identifier: Dict[str, List[Target]] = {}
+        self._succeeded = 0
         for target in targets:
             self.add(target)
 
@@ -146,6 +147,7 @@ class TargetIndex:
         if target.name in self.targets:
             return self.targets[target.name]
         self.targets[target.name] = target
+        self._succeeded += target.has_success
         for identifier in target.identifiers:
             self._by_identifier.setdefault(identifier, []).append(target)
         return target
@@ -177,7 +179,9 @@ class TargetIndex:
         """Let every target ``job`` covers see it; the targets it covers."""
         covered = self.covered_by(job)
         for target in covered:
+            had = target.has_success
             target.see(job)
+            self._succeeded += target.has_success and not had
         return covered
 
     def covers_all(self, job: Job) -> bool:
@@ -186,6 +190,19 @@ class TargetIndex:
 
     def without_success(self) -> List[Target]:
         return [target for target in self.targets.values() if not target.has_success]
+
+    def all_succeeded(self) -> bool:
+        """Whether every indexed target has a covering success (counted as jobs are seen, not by a walk)."""
+        return self._succeeded == len(self.targets)
+
+    def errors_naming(self, job: Job) -> List[Target]:
+        """The indexed targets the errors of ``job`` (normalized) name (looked up by the errors, not the targets)."""
+        found: List[Target] = []
+        for error in job.get("errors") or []:
+            for target in self.named_by(error["target"]):
+                if target not in found:
+                    found.append(target)
+        return found
 
 
 def named_targets(cloud: Cloud, names: Iterable[str], resources: Optional[Iterable[Dict[str, Any]]] = None) -> TargetIndex:

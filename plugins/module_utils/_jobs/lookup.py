@@ -6,10 +6,11 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 The filter takes repeated keys (``?kms=a&kms=b``), so one listing answers for a batch of targets: every job that
 lists any of them, newest first. A target is decided by the first jobs of that listing that cover it, so a batch
-reads its newest pages only until each of its targets is decided (or the listing ends, or BATCH_PAGES are read);
-a target whose answer lies deeper falls back to a look-up of its own. Batches are bounded by a count and by the
-length of their query; those of one scope are read a few at a time. Used by ``sync_status`` (``_fleet``) and the
-waits on targets (``watch.TargetWatch``).
+reads its newest pages only until each of its targets is decided or the listing ends. Past BATCH_PAGES it reads on
+only while each page decides a target (so at most one page a target, never more than the look-ups it saves), and a
+target still undecided then falls back to a look-up of its own: the cost stays flat in CM's history. Batches are
+bounded by a count and by the length of their query; those of one scope are read a few at a time. Used by
+``sync_status`` (``_fleet``) and the waits on targets (``watch.TargetWatch``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ BATCH_QUERY = 6000
 BATCH_PAGE = 100
 """Jobs per page of a batch's listing."""
 BATCH_PAGES = 2
-"""Pages a batch reads before its still undecided targets fall back to a look-up of their own."""
+"""Pages a batch reads at least; past them, a page that decides no target sends the rest to their own look-ups."""
 LOOKUP_PAGE = 50
 """Jobs asked for in the look-up of one target (its newest covering jobs)."""
 WORKERS = 4
@@ -71,16 +72,19 @@ def look_up(
     def one_batch(batch: List[Target]) -> List[Target]:
         """Read the batch's newest pages; the targets it left undecided."""
         query = {option: sorted({identifier for target in batch for identifier in target.identifiers})}
-        skip = 0
-        for _page in range(BATCH_PAGES):
+        skip, left = 0, batch
+        for pages in range(1, BATCH_PAGES + len(batch) + 1):  # bounded: past BATCH_PAGES, a target decided a page
             page, total = client.list_page(path, query, skip, BATCH_PAGE)
             see(page)
             skip += len(page)
             reach = created(page[-1]) if page else ""
             with lock:
-                left = [target for target in batch if not decided(target, reach)]
-            if not left or not page or skip >= total:
+                still = [target for target in left if not decided(target, reach)]
+            if not still or not page or skip >= total:
                 return []  # decided, or the listing holds nothing more for them
+            if pages >= BATCH_PAGES and len(still) == len(left):
+                break  # no progress: what is left lies deeper than the batch's other targets' jobs
+            left = still
         return left
 
     groups = batches(targets, option)

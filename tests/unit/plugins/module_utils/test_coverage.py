@@ -106,3 +106,23 @@ def test_matching_costs_a_jobs_entries_not_the_targets():
     index.named_by = lambda key: calls.append(key) or original(key)
     assert [t.name for t in index.covered_by(done("1", kms=["id-00007", "kms-19999"]))] == ["kms-00007", "kms-19999"]
     assert calls == ["id-00007", "kms-19999"]
+
+
+def test_the_index_counts_successes_as_jobs_are_seen_and_finds_the_targets_errors_name():
+    index = TargetIndex(AWS, [Target("kms-a", ["111111111111"]), Target("kms-b")])
+    assert not index.all_succeeded()
+    index.see(done("1", kms=["kms-a"]))
+    index.see(done("1", kms=["kms-a"]))  # the same job read again counts once
+    assert not index.all_succeeded() and [t.name for t in index.without_success()] == ["kms-b"]
+    partial = normalize_job(
+        {
+            "id": "2",
+            "overall_status": "completed",
+            "createdAt": "2026-01-01T00:00:00Z",
+            "kms": ["kms-a", "kms-b"],
+            "detailed_status": {"111111111111/us-east-1": "Error listing keys: access denied", "kms-b": "synchronized"},
+        }
+    )
+    index.see(partial)
+    assert index.all_succeeded(), "the partial job succeeded for kms-b, the one its errors do not name"
+    assert [t.name for t in index.errors_naming(partial)] == ["kms-a"], "named by a part of a detailed_status key"

@@ -115,7 +115,7 @@ def test_luna_has_no_target_filter_and_reads_its_completed_jobs_once(sim):
     assert verdicts(status(sim, clouds=["luna"], scopes=["keys"])) == {("luna", "keys", "partition-1"): "failing"}
 
 
-def test_cost_reads_only_the_window_and_one_lookup_per_undecided_target(sim):
+def test_cost_reads_only_the_window_and_one_lookup_a_batch_of_undecided_targets(sim):
     now = sim.clock()
     for index in range(12):
         sim.add_target("aws", "kms-%02d" % index)
@@ -130,7 +130,7 @@ def test_cost_reads_only_the_window_and_one_lookup_per_undecided_target(sim):
     seen = sim.stats()
     assert seen["list_targets"] == 1
     # the newest page (the 11 recent jobs and 89 old ones), the running jobs (both spellings of the
-    # status filter), and one look-up for kms-00, the one target that page leaves undecided
+    # status filter), and one look-up for kms-00, the one target that page leaves undecided (a batch of one)
     assert seen["list:aws/keys"] == 1 + 2 + 1, seen
 
 

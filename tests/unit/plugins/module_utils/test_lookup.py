@@ -71,3 +71,19 @@ def test_batches_of_one_scope_are_read_concurrently_and_every_target_is_seen():
     index = index_of(names)
     look_up(cm, PATH, "kms", index, list(index.targets.values()), has_success)
     assert len(cm.pages) == 4 and all(t.has_success for t in index.targets.values())
+
+
+def test_a_crowded_batch_reads_on_while_each_page_decides_a_target():
+    # kms-0's success lies below 99 failures of its own, kms-1's below 99 more, ...: each page decides one target
+    jobs = []
+    for k in range(5):
+        day = "2025-06-%02d" % (20 - k)
+        jobs += [
+            job("f%d-%02d" % (k, n), "failed", "%sT01:%02d:%02d" % (day, n // 60, n % 60), kms=["kms-%d" % k]) for n in range(99)
+        ]
+        jobs.append(job("ok-%d" % k, "completed", day + "T00:00:00", kms=["kms-%d" % k]))
+    cm = FakeCM(jobs)
+    index = index_of(["kms-%d" % k for k in range(5)])
+    look_up(cm, PATH, "kms", index, list(index.targets.values()), has_success)
+    assert [skip for _query, skip, _limit in cm.pages] == [0, 100, 200, 300, 400], "one batch, five pages, no fallback"
+    assert all(index.targets["kms-%d" % k].last_success["id"] == "ok-%d" % k for k in range(5))
