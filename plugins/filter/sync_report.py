@@ -1,11 +1,12 @@
 # Copyright: (c) 2026, ciphertrust.cckm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ``sync_report_html``, ``sync_report_markdown`` and ``sync_report_offenders`` filters: sync_status's result as a
-page, a summary and records to act on (documentation in sync_report_html.yml, sync_report_markdown.yml and
-sync_report_offenders.yml)."""
+"""The ``sync_report_html``, ``sync_report_markdown``, ``sync_report_openmetrics`` and ``sync_report_offenders``
+filters: sync_status's result as a page, a summary, metrics for Prometheus and records to act on (documentation in
+the YAML file of each name)."""
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.metrics import openmetrics_text
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.report import report_html, report_markdown
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FAIL_WHEN_CHOICES, offender_records
 
@@ -24,6 +25,10 @@ def sync_report_markdown(status, title="CCKM synchronization status"):
     return report_markdown(_checked(status, "sync_report_markdown"), title=str(title))
 
 
+def sync_report_openmetrics(status):
+    return openmetrics_text(_checked(status, "sync_report_openmetrics"))
+
+
 def sync_report_offenders(status, verdicts=None):
     wanted = list(verdicts) if verdicts else list(FAIL_WHEN_CHOICES)
     unknown = [verdict for verdict in wanted if verdict not in FAIL_WHEN_CHOICES]
@@ -39,5 +44,6 @@ class FilterModule:
         return {
             "sync_report_html": sync_report_html,
             "sync_report_markdown": sync_report_markdown,
+            "sync_report_openmetrics": sync_report_openmetrics,
             "sync_report_offenders": sync_report_offenders,
         }

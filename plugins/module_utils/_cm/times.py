@@ -53,14 +53,17 @@ def age(timestamp: Optional[str], now: Optional[float] = None) -> Optional[str]:
 
 
 def duration_text(seconds: int) -> str:
-    """``3 h 12 min``, ``2 d 4 h``, ``5 min``, ``40 s``."""
+    """``3 h 12 min``, ``2 d 4 h``, ``5 min``, ``40 s``; a whole number of the larger unit alone (``3 d``, ``24 h``
+    for a day exactly: how people say a max age)."""
     days, rest = divmod(int(seconds), 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
+    if days == 1 and not hours and not rest:
+        return "24 h"
     if days:
-        return "%d d %d h" % (days, hours)
+        return "%d d %d h" % (days, hours) if hours else "%d d" % days
     if hours:
-        return "%d h %d min" % (hours, minutes)
+        return "%d h %d min" % (hours, minutes) if minutes else "%d h" % hours
     return "%d min" % minutes if minutes else "%d s" % seconds
 
 
