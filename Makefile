@@ -29,10 +29,10 @@ export PATH := $(BIN):$(PATH)
 .PHONY: help venv collection lint pytest-unit pytest-modules integration check test demo simulator clean sanity derive
 
 help:
-	@echo "make demo   - start the CM simulator with sample jobs and run the example playbook"
+	@echo "make demo   - start the CM simulator holding a fleet and write the sync_report page on it"
 	@echo "make check  - the inner loop: lint, unit tests, in-process module tests (about a minute)"
 	@echo "make test   - everything CI runs: check, playbook tests, ansible-test units and sanity, docs, Galaxy import"
-	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it)"
+	@echo "make simulator - run the CM simulator in the foreground (Ctrl-C stops it; ARGS='--help' lists its options)"
 	@echo "make bench  - benchmarks against uri + until and ping; writes docs/performance.md and .png"
 	@echo "make release - release galaxy.yml's version (docs/releasing.md)"
 
@@ -187,8 +187,9 @@ test-matrix:
 demo: venv collection
 	$(BIN)/python tests/demo.py
 
+# ARGS: more options (make simulator ARGS='--help'); a later --seed or --port wins over these.
 simulator: venv collection
-	$(BIN)/python -m tests.simulator --seed demo --port 8443
+	$(BIN)/python -m tests.simulator --seed fleet --port 8443 $(ARGS)
 
 clean:
 	rm -rf .build tests/output .pytest_cache .ruff_cache

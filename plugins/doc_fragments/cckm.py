@@ -182,6 +182,8 @@ options:
       - Seconds to wait before failing with the last state of every job.
       - V(0) checks once and fails if a job is still in progress (a gate that never waits).
       - No retry of a failed request starts after the timeout either.
+      - The timeout ends the wait, not the jobs; they keep running on CM. The message names them and says how to
+        cancel them (M(ciphertrust.cckm.sync_job) with C(state=cancelled) and their ids) or wait for them again.
     type: int
   poll_interval:
     description:

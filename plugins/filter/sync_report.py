@@ -6,6 +6,7 @@ the YAML file of each name)."""
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.attention import by_severity
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.metrics import openmetrics_text
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.report import report_html, report_markdown
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import FAIL_WHEN_CHOICES, offender_records
@@ -36,7 +37,8 @@ def sync_report_offenders(status, verdicts=None):
         raise AnsibleFilterError(
             "sync_report_offenders: verdicts may list %s, got %s" % (", ".join(FAIL_WHEN_CHOICES), ", ".join(map(str, unknown)))
         )
-    return offender_records(_checked(status, "sync_report_offenders"), wanted)
+    status = _checked(status, "sync_report_offenders")
+    return offender_records(dict(status, targets=by_severity(status["targets"])), wanted)
 
 
 class FilterModule:

@@ -88,6 +88,10 @@ options:
     description:
       - With O(wait=true), seconds to wait before failing with the last state of every job.
       - V(0) checks once and fails if a job is still in progress.
+      - The timeout ends the wait, not the job; it keeps running on CM. The message says whether this task
+        started the job or reused a running one that covered the targets, and how to cancel it (O(state=cancelled)
+        with its O(id)) or wait for it again (M(ciphertrust.cckm.sync_job_wait)). After O(state=cancelled), it
+        says CM is still stopping the jobs.
       - "One timeout for the whole task: the start (its retries after a lost answer included) and the wait
         end within about O(timeout) + O(request_timeout) seconds, however slowly CM answers."
 extends_documentation_fragment:

@@ -20,6 +20,10 @@ description:
   - With O(id), it waits for those jobs and fails if any of them ends in a O(fail_on) state.
   - With neither, it waits for every job of the cloud and scope in progress; if none is, returns at once with the
     newest job of the scope (a O(fail_on) state of that job fails the task, and the message says no job ran).
+  - With O(schedule), it waits for that synchronization schedule's next run (as of the task's start) to start, then
+    for the job it started to finish, and fails if that job ends in a O(fail_on) state. The run is recognized by what
+    it does (how CM links a scheduler run to its job is not documented) - the first job of the schedule's cloud
+    created at or after the run's due time that covers the schedule's targets.
   - It logs in once, renews its token as it expires, and rides out CM restarts and transient
     server errors (5xx, 429, dropped connections) until O(timeout).
   - A poll costs the same however long CM's history is - by targets, the scope's newest page (the first poll
@@ -41,6 +45,15 @@ options:
       - Mutually exclusive with the scope filters (the targets).
     type: list
     elements: str
+  schedule:
+    description:
+      - Name of a synchronization schedule (M(ciphertrust.cckm.sync_schedule)) of O(cloud) whose next run to wait
+        for. Until it is due, each poll is one listing of the scope's newest jobs; give a O(timeout) that reaches
+        past the due time (RV(run_due_at)) and, for a run hours away, a larger O(max_poll_interval).
+      - A schedule that does not exist, synchronizes another cloud, is disabled or never runs again fails the task at
+        once. Mutually exclusive with O(id) and the targets.
+    type: str
+    version_added: 1.1.0
   timeout:
     default: 1800
   poll_interval:
@@ -85,6 +98,13 @@ EXAMPLES = r"""
     id: "{{ started_jobs | map(attribute='id') | list }}"
     fail_on: [failed]
 
+- name: Wait for tonight's run of a schedule to start and end (it is due at 02:00 UTC; the task starts in the evening)
+  ciphertrust.cckm.sync_job_wait:
+    cloud: azure
+    schedule: nightly-azure-vaults
+    timeout: 36000
+    max_poll_interval: 300
+
 - name: Poll every 5 seconds exactly, for at most 10 minutes
   ciphertrust.cckm.sync_job_wait:
     cloud: azure
@@ -95,7 +115,9 @@ EXAMPLES = r"""
 
 - name: Report what happened
   ansible.builtin.debug:
-    msg: "{{ sync.summary }} after {{ sync.elapsed }} s and {{ sync.polls }} polls"
+    msg: >-
+      {% for state, count in sync.summary.items() if count %}{{ count }} {{ state }}{{ ', ' if not loop.last }}{% endfor %}
+      after {{ sync.elapsed }} s and {{ sync.polls }} polls
 """
 
 RETURN = r"""
@@ -136,6 +158,12 @@ summary:
   returned: always
   type: dict
   sample: {"in_progress": 0, "succeeded": 2, "partial": 0, "failed": 0, "cancelled": 0, "unknown": 0}
+run_due_at:
+  description: With O(schedule), when the run waited for was due (UTC); its job is RV(sync_jobs).
+  returned: when schedule is given
+  type: str
+  sample: "2026-12-07T02:00:00Z"
+  version_added: 1.1.0
 elapsed:
   description: Seconds the wait took.
   returned: always

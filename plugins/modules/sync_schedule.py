@@ -58,8 +58,12 @@ options:
         (as CM's UI writes it, V(0 2 ? * MON)). Shortcuts such as V(@daily) and six-field expressions are
         refused with the five-field form to write instead. Required with O(state=present); checked before
         any request, with a message that names the bad field."
-      - A schedule that can never run (V(0 2 31 2 *), an O(end_date) in the past) is written as asked, with a
-        warning that says why its C(next_run_at) is null.
+      - "A day of month that none of the months named has is refused before any request, naming the months
+        (V(0 2 31 2 *): February has no 31st day; V(0 0 31 4,6,9,11 *)). As in every cron, a day matches either
+        day field when both are restricted, so V(0 0 31 2 1) runs on the Mondays of February and is accepted;
+        V(0 0 29 2 *) runs in leap years."
+      - A schedule that has no next run for another reason (an O(end_date) in the past) is written as asked, with
+        a warning that says why its C(next_run_at) is null.
     type: str
   description:
     description: Description of the schedule on CM.
@@ -166,8 +170,7 @@ schedule:
     - The schedule as it is on CM after the task, with CM's raw fields plus C(cloud) (the collection's cloud
       name, e.g. C(azure) for C(AzureCloud)), the targets under the module's option name (C(vaults) for
       C(oci_vaults)), C(regions) (aws), C(take_cloud_key_backup) (azure), C(synchronize_all), and
-      C(next_run_at) (UTC, ISO 8601; null when disabled, when O(run_at) matches no date, or when the next run
-      would be past O(end_date)).
+      C(next_run_at) (UTC, ISO 8601; null when disabled, or when the next run would be past O(end_date)).
     - Null after O(state=absent). In check mode, the schedule as it would be (C(id) null when it would be created).
   returned: always
   type: dict

@@ -49,7 +49,7 @@ options:
   max_age:
     description:
       - How recent a target's last successful synchronization must be for V(ok), as a number with a unit,
-        V(s), V(m), V(h) or V(d) (V(24h), V(90m), V(7d), V(1d12h)), or a number of seconds.
+        V(s), V(m), V(h) or V(d) (V(24h), V(90m), V(7d), V(1d12h)), or a number of seconds; more than 0.
     type: raw
     default: 24h
   targets:

@@ -202,7 +202,11 @@ def test_the_survey_can_start_the_sync_first(sim, tmp_path):
 def test_the_fleet_job_template_publishes_each_offender_as_a_record_to_act_on(sim, tmp_path):
     seed_fleet(sim)
     template = os.path.join(ROOT, "docs", "awx", "sync_report_job_template.yml")
-    pdd = private_data_dir(tmp_path, sim, {"sync_report_clouds": "aws"}, playbook_file=template)
+    published = tmp_path / "published"  # a directory that outlives the job (AWX discards the project directory)
+    # the survey's answers under the names the template's header gives: a max_age under the ok targets' last
+    # success (ten minutes ago) makes them stale
+    survey = {"sync_report_clouds": "aws", "sync_report_max_age": "5m", "cckm_report_publish_dir": str(published)}
+    pdd = private_data_dir(tmp_path, sim, survey, playbook_file=template)
     proc = run_runner(pdd, "fleet")
     assert proc.returncode != 0, "the template's gate fails on failing, stale and never"
     report = runner_stats(pdd, "fleet")["sync_report"]
@@ -211,9 +215,13 @@ def test_the_fleet_job_template_publishes_each_offender_as_a_record_to_act_on(si
     expected = {
         (scope, "aws-%s-%s" % (listing, verdict))
         for scope, listing in (("keys", "kms"), ("custom_key_stores", "custom-key-stores"))
-        for verdict in ("failing", "stale", "never")
+        for verdict in ("failing", "stale", "never", "ok")
     }
     assert set(offenders) == expected
+    assert offenders[("keys", "aws-kms-ok")]["verdict"] == "stale"
+    # kept after the job, although the gate failed it
+    assert sorted(p.name for p in published.iterdir()) == ["cckm_sync.prom", "index.html", "summary.md"]
+    assert "aws-kms-failing" in (published / "index.html").read_text()
     failing = offenders[("keys", "aws-kms-failing")]
     assert set(failing) == {"cloud", "scope", "target", "verdict", "last_job_id", "reason"}
     assert (

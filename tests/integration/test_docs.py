@@ -1,5 +1,6 @@
 """The docs cannot drift: every shell command and YAML snippet of the README, the role README and the
-user guide runs against the simulator, as a reader would paste it, and must pass without a warning.
+user guide runs against the simulator, as a reader would paste it, and must pass without a warning. The shell
+commands run against what `make simulator` holds (the seed a new user meets) and must each return data.
 
 Each snippet is read from the page itself. The documented example values (cm.example.com, the CA
 path, the vault password) are swapped for the simulator's; the few commands that need Galaxy, a
@@ -9,6 +10,7 @@ that is neither run nor listed fails the test.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -20,7 +22,7 @@ import yaml
 
 from tests.integration.helpers import BIN, ROOT, playbook, task
 from tests.simulator.families import FAMILIES
-from tests.simulator.seed import seed_demo
+from tests.simulator.seed import seed_demo, seed_showcase
 
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
 # the module side is the same on every core (make test-matrix runs it on each); 2.21 runs the role and the examples
@@ -36,6 +38,7 @@ EXEMPT = {
     "make demo": "the README's own command: test_examples runs what it runs (tests/demo.py)",
     "make test": "what CI runs: this test is part of it",
     "export CM_ADDRESS": "the environment the test gives every command (the simulator's CM_* values)",
+    'git checkout "$(git log': "the release commit: test_package finds it as the README says",
     "ansible-rulebook -r extensions/eda/rulebooks/cckm_sync_jobs.yml": "test_rulebook runs this rulebook with ansible-rulebook",
 }
 NEEDS_OTHER_COLLECTIONS = {"ansible.posix.json": "needs the ansible.posix collection, which the test virtualenv does not have"}
@@ -113,7 +116,7 @@ def seed(sim) -> None:
             for name in family.sample_targets or ("partition-1",):
                 sim.add_target(family.cloud, name, scope=family.scope)
         sim.add_job(family.cloud, family.scope, filter_values=[], created=now - 120)
-    for cloud, values in (("aws", ["kms-dr"]), ("azure", ["vault1", "vault2"])):
+    for cloud, values in (("aws", ["kms-dr"]), ("azure", ["vault1", "vault2", "kv-prod-eastus"])):
         for value in values:
             sim.add_target(cloud, value)
             sim.add_job(cloud, filter_values=[value], created=now - 60)
@@ -138,9 +141,26 @@ RUNNABLE = [
 ]
 
 
+def returned_data(output: str) -> bool:
+    """Whether a command's answer holds data: an ad hoc result with jobs, a schedule, targets...; a jq answer not empty."""
+    if "| SUCCESS =>" not in output:
+        answer = output.strip()
+        return answer not in ("", "null", "[]", "{}") and "null" not in answer.split()
+    result = json.loads(output[output.index("=>") + 2 :])
+    return bool(
+        result.get("sync_jobs")
+        or result.get("total")
+        or result.get("sync_job")
+        or result.get("schedule")
+        or result.get("schedules")
+        or result.get("targets")
+    )
+
+
 @pytest.mark.parametrize("name, command", RUNNABLE, ids=[name for name, _c in RUNNABLE])
-def test_shell_command_runs_against_the_simulator(sim, ansible, name, command):
-    seed(sim)
+def test_shell_command_returns_data_against_make_simulator(sim, ansible, name, command):
+    seed_showcase(sim)  # what `make simulator` holds
+    sim.starting.duration = 2.0  # a start with wait: true waits a job of a few seconds
     proc = subprocess.run(
         ["bash", "-o", "pipefail", "-c", substituted(command, sim)],
         env=dict(ansible.env(), PATH=BIN + os.pathsep + os.environ.get("PATH", "")),
@@ -154,6 +174,7 @@ def test_shell_command_runs_against_the_simulator(sim, ansible, name, command):
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-3000:]
     assert "FAILED" not in output and warnings_in(output) == [], output[-3000:]
+    assert returned_data(proc.stdout), "returned nothing against make simulator's seed: " + output[-3000:]
     for secret in sim.secrets_issued():
         assert secret not in output
 

@@ -1,13 +1,16 @@
 """The example playbooks in docs/examples run as documented against the simulator."""
 
+import datetime
 import os
 import re
+import subprocess
 import threading
 
 import pytest
 
-from tests.integration.conftest import ROOT
+from tests.integration.conftest import BIN, ROOT
 from tests.integration.helpers import wait_for
+from tests.simulator.seed import seed_demo
 
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
 # The examples whose controller side differs between cores (async, loops, roles, module_defaults) run on the
@@ -58,6 +61,7 @@ def test_wait_several_clouds_in_parallel(sim, ansible):
     reports = [r for r in run.records if r["task"] == "Report every cloud"][0]["result"]["results"]
     assert [r["item"]["item"]["item"]["cloud"] for r in reports] == ["aws", "azure", "google"]
     assert all(r["item"]["summary"]["succeeded"] == 1 for r in reports)
+    assert all(re.fullmatch(r"\w+: 1 succeeded after [\d.]+ s", r["msg"]) for r in reports), [r["msg"] for r in reports]
 
 
 @EVERY_CORE
@@ -69,28 +73,50 @@ def test_role_with_module_defaults_and_no_cm_variables_in_the_module_env(sim, an
 
 
 @pytest.mark.parametrize("newest", ["running", "failed long ago"])
-def test_make_demo_runs_the_status_report(newest):
-    """What `make demo` runs: its own simulator, seeded; the report passes even when the newest AWS job failed."""
+def test_the_status_report_of_every_cloud(sim, ansible, newest):
+    """docs/examples/sync_status_report.yml: a line a cloud, the errors of every cloud; it passes even when the newest
+    AWS job failed."""
+    seed_demo(sim, running_for=3 if newest == "running" else 0)
+    run = run_example(ansible, "sync_status_report.yml")
+    assert run.rc == 0, run.output[-3000:]
+    assert "WARNING" not in run.output
+    lines = run.result("Show the status of every cloud")["msg"]
+    assert [line.split()[0] for line in lines] == ["aws", "azure", "google", "oci", "sap", "sfdc", "luna"], lines
+    assert all(re.search(r"^\w+ +\d+ jobs \|( \d+ [a-z_]+)+ \| newest \w{8} is \w+$", line) for line in lines), lines
+    errors = run.result("Show the errors CM reported for partial and failed jobs, in every cloud")["msg"]
+    # every cloud's failed and partial jobs, each target with its own error once
+    assert {line.split()[0] for line in errors} == {"aws", "azure", "google", "oci", "sap", "sfdc", "luna"}, errors
+    assert all(re.search(r"^\w+ +\w{8} (failed|partial): [\w./-]+: Error", line) for line in errors), errors
+    assert "AWS synchronization finished after" in run.result("Show how the wait ended")["msg"]
+
+
+def test_make_demo_writes_the_report_of_a_fleet_with_every_verdict():
+    """What `make demo` runs (tests/demo.py): its own simulator holding a fleet, the sync_report role, the paths."""
     import subprocess
     import sys
 
-    env = dict(os.environ, CCKM_DEMO_RUNNING_FOR="3" if newest == "running" else "0")
     proc = subprocess.run(
         [sys.executable, os.path.join(ROOT, "tests", "demo.py")],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
-        env=env,
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    assert "AWS synchronization finished after" in proc.stdout and "failed=0" in proc.stdout
-    assert "WARNING" not in proc.stdout + proc.stderr
-    # the failed job's error names each of its targets once, not one message twice
-    errors = [line for line in proc.stdout.splitlines() if " failed: " in line and '"msg"' in line]
-    assert errors and all(re.search(r"failed: [\w.-]+: Error synchronizing", line) for line in errors), errors
-    assert not any(line.count("connection to the cloud failed") > line.count(": Error synchronizing") for line in errors)
+    assert "WARNING" not in proc.stdout + proc.stderr and "failed=0" in proc.stdout
+    paths = dict(re.findall(r"^  (page|summary|metrics) +(/\S+)$", proc.stdout, re.M))
+    assert set(paths) == {"page", "summary", "metrics"}, proc.stdout[-2000:]
+    page = open(paths["page"]).read()
+    counts = {verdict: int(n) for verdict, n in re.findall(r'<li data-verdict="(\w+)"><b>(\d+)</b>', page)}
+    assert sorted(v for v, n in counts.items() if n) == ["failing", "never", "ok", "running", "stale"], counts
+    assert "kms-payments" in page and "Needs attention" in page
+    assert "cckm_sync_in_sync 0" in open(paths["metrics"]).read()
+    assert "What to try next:" in proc.stdout and "make simulator" in proc.stdout
+    # the targets that need attention, most severe first, as lines a person reads
+    listed = [line for line in proc.stdout.splitlines() if re.match(r'^ +"(failing|never|stale) ', line)]
+    verdicts = [line.split('"')[1].split()[0] for line in listed]
+    assert verdicts == sorted(verdicts, key=["failing", "never", "stale"].index) and len(set(verdicts)) == 3, listed
 
 
 def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
@@ -106,44 +132,68 @@ def test_start_and_wait_starts_once_and_reuses_while_running(sim, ansible):
     assert len(sim.start_bodies) == 1, "the second run started nothing"
 
 
+def header_commands(name):
+    """The commands an example's header comment gives, as written there."""
+    with open(os.path.join(EXAMPLES, name)) as handle:
+        comments = [line.lstrip("#").strip() for line in handle if line.startswith("#")]
+    return [line for line in comments if line.startswith("ansible-playbook ")]
+
+
 @EVERY_CORE
-def test_nightly_azure_sync_waits_for_tonights_run(sim, ansible):
+def test_nightly_azure_sync_header_commands_run_as_written(sim, ansible):
+    """Each command of the header, pasted in a shell: declare, another run_at, wait for the next run (the simulator's
+    clock is moved to it instead of waiting), check mode, remove; no FAILED - RETRYING, nothing left behind."""
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import parse_cron
+
     sim.scheduler.settings.fire = True  # the simulator runs due schedules, as CM does
     sim.starting.duration = 2.0
+    commands = header_commands("nightly_azure_sync.yml")
+    assert len(commands) == 7, commands
 
-    def a_minute_passes_once_the_schedule_exists():  # instead of waiting for the next minute
-        if wait_for(lambda: sim.scheduler.configs, timeout=120, step=0.1):
-            sim.advance(61)
-            # one run: a '* * * * *' schedule would run again each minute a slow machine takes
-            wait_for(lambda: sim.scheduler.runs, timeout=10, step=0.1)
-            sim.scheduler.settings.fire = False
+    def configs():
+        return list(sim.scheduler.configs.values())
 
-    clock = threading.Thread(target=a_minute_passes_once_the_schedule_exists, daemon=True)
-    clock.start()
-    run = run_example(ansible, "nightly_azure_sync.yml", "-e", "nightly_run_at='* * * * *' nightly_poll_delay=1", timeout=300)
-    clock.join(timeout=130)
-    assert run.rc == 0, run.output[-3000:]
-    (create,) = [w for w in sim.scheduler.writes if w["method"] == "POST"]
-    assert create["body"]["cckm_synchronization_params"] == {"cloud_name": "AzureCloud", "synchronize_all": True}
-    (ran,) = sim.scheduler.runs
-    assert ran["createdAt"][:16] >= run.result("A nightly")["schedule"]["next_run_at"][:16]
-    assert "Tonight's run of nightly-azure-vaults started" in run.result("Report")["msg"]
-    assert [j["id"] for j in run.result("Wait for tonight")["sync_jobs"]] == [ran["job"].id]
+    def the_run_comes(run_at):  # CM's clock moves to the run's due time once the schedule says run_at
+        if wait_for(lambda: [c for c in configs() if c["run_at"] == run_at], timeout=60, step=0.1):
+            now = datetime.datetime.fromtimestamp(sim.clock(), datetime.timezone.utc)
+            sim.advance((parse_cron("run_at", run_at).next_after(now) - now).total_seconds() + 1)
 
-
-def test_nightly_azure_sync_in_check_mode_says_what_would_happen_and_waits_for_nothing(sim, ansible):
-    run = run_example(ansible, "nightly_azure_sync.yml", "--check")
-    assert run.rc == 0, run.output[-3000:]
-    assert sim.scheduler.writes == []
-    message = run.result("Say what check mode did")["msg"]
-    assert "schedule nightly-azure-vaults would be created or changed (next run 20" in message, message
-    assert "T02:00:00Z UTC); nothing was written and nothing waited for" in message
-
-
-def test_nightly_azure_sync_says_what_it_waited_for_when_no_run_comes(sim, ansible):
-    # The scheduler does not fire (sim.scheduler.settings.fire is off): the run never starts.
-    run = run_example(ansible, "nightly_azure_sync.yml", "-e", "nightly_poll_delay=1 nightly_max_polls=2", timeout=120)
-    assert run.rc == 2
-    message = run.result("Say what was being waited for")["msg"]
-    assert message.startswith("No run of schedule nightly-azure-vaults started at or after 20"), message
-    assert "Check that the schedule is enabled on CipherTrust Manager and that its scheduler runs" in message
+    outputs = []
+    for command in commands:
+        run_at = re.search(r"nightly_run_at='([^']*)'", command)
+        run_at = run_at.group(1) if run_at else "0 2 * * *"
+        writes = len(sim.scheduler.writes)
+        clock = threading.Thread(target=the_run_comes, args=(run_at,), daemon=True)
+        if "nightly_wait=true" in command:
+            clock.start()
+        proc = subprocess.run(
+            ["bash", "-c", command],
+            cwd=ROOT,
+            env=dict(ansible.env(), PATH=BIN + os.pathsep + os.environ["PATH"]),
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        output = proc.stdout + proc.stderr
+        assert proc.returncode == 0, command + "\n" + output[-3000:]
+        assert "RETRYING" not in output and "WARNING" not in output, output[-3000:]
+        said = re.findall(r'"msg": "(.*)"', proc.stdout)
+        outputs.append(said)
+        if "--check" in command:
+            assert sim.scheduler.writes[writes:] == [] and "Check mode: nothing was written" in said[0], said
+        elif "nightly_state=absent" in command:
+            assert said == ["Schedule nightly-azure-vaults was removed."] and configs() == [], said
+        else:
+            (config,) = configs()
+            assert config["run_at"] == run_at and config["params"] == {"cloud_name": "AzureCloud", "synchronize_all": True}
+            due = parse_cron("run_at", run_at).next_after(datetime.datetime.now(datetime.timezone.utc))
+            assert "it runs next at %s (UTC)" % due.strftime("%Y-%m-%dT%H:%M:%SZ") in said[0], said
+        if "nightly_wait=true" in command:
+            clock.join(timeout=70)
+            ran = [run["job"].id for run in sim.scheduler.runs]
+            assert said[-1].startswith("The run of nightly-azure-vaults due at ") and "started job %s" % ran[0] in said[-1], said
+            assert said[-1].endswith(": succeeded."), said
+        else:
+            assert len(said) == 1, "nothing waited for: " + repr(said)

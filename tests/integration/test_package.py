@@ -179,3 +179,19 @@ def test_an_awx_project_installs_the_collection_from_a_committed_tarball(tmp_pat
     install = _install_offline("collections/requirements.yml", project, tmp_path / "installed")
     assert install.returncode == 0, install.stdout + install.stderr
     assert (tmp_path / "installed" / "ansible_collections" / "ciphertrust" / "cckm" / "MANIFEST.json").is_file()
+
+
+def test_the_readme_finds_the_release_commit_in_a_clone_without_tags():
+    """README's install from source: the command it gives checks out the release it names, tags or no tags."""
+    import re
+
+    with open(os.path.join(ROOT, "README.md")) as handle:
+        readme = handle.read()
+    release = re.search(r"The current release is \*\*(\d+\.\d+\.\d+)\*\*", readme).group(1)
+    found = re.search(r'^git checkout "\$\((git log [^)]*)\)"', readme, re.M)
+    assert found, "README gives the command that finds the release commit"
+    assert "'^Release %s'" % release in found.group(1), "it finds the current release"
+    commit = subprocess.run(["bash", "-c", found.group(1)], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{40}", commit), "no commit found by: " + found.group(1)
+    galaxy = subprocess.run(["git", "show", "%s:galaxy.yml" % commit], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert yaml.safe_load(galaxy.stdout)["version"] == release

@@ -59,6 +59,8 @@ def test_timeout_reports_last_state_elapsed_and_polls(sim, ansible):
     assert result["timed_out"] is True and 3 <= result["elapsed"] < 5 and result["polls"] >= 3
     assert result["sync_jobs"][0]["state"] == "in_progress"
     assert "Timed out after 3 s" in result["msg"] and job in result["msg"]
+    assert "does not cancel a job: job %s keeps running on CipherTrust Manager" % job in result["msg"], result["msg"]
+    assert "ciphertrust.cckm.sync_job cloud=oci scope=keys state=cancelled id=%s" % job in result["msg"]
 
 
 def test_token_expiring_mid_wait_is_renewed_unnoticed(sim, ansible):

@@ -5,6 +5,7 @@ next step it prints pasted into a shell."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -240,3 +241,46 @@ def test_a_cm_with_nothing_in_it_writes_a_page_that_says_nothing_was_checked_and
     assert "No target found: nothing was checked, so this is not in sync." in page and "<svg" not in page
     assert "**not in sync**: nothing was checked" in (tmp_path / "empty" / "summary.md").read_text()
     assert "cckm_sync_in_sync 0" in (tmp_path / "empty" / "cckm_sync.prom").read_text()
+
+
+# What a user gets for a bad value of each role variable passed to sync_status: the variable they set is named,
+# never the module's option (sync_report_max_age, not max_age), before anything is written or sent to CM.
+BAD_VARIABLES = [
+    ("sync_report_max_age", "soon", "sync_report_max_age: 'soon' is not a duration: give a number with a unit"),
+    ("sync_report_max_age", 0, "sync_report_max_age: must be more than 0, got "),
+    ("sync_report_max_age", "-1h", "sync_report_max_age: must be more than 0, got '-1h'"),
+    (
+        "sync_report_fail_when",
+        "never,stail",
+        "value of sync_report_fail_when must be one or more of: stale, failing, never. Got no match for: stail",
+    ),
+    ("sync_report_clouds", "aws,gcp", "value of sync_report_clouds must be one or more of: aws, azure"),
+    ("sync_report_scopes", "kays", "sync_report_scopes: kays is not a scope of any cloud; choose from:"),
+]
+OPTIONS = re.compile(r"(?<![A-Za-z0-9_])(clouds|scopes|max_age|targets|fail_when)(?![A-Za-z0-9_])")
+
+
+@pytest.mark.parametrize("variable, value, message", BAD_VARIABLES, ids=["%s=%s" % v[:2] for v in BAD_VARIABLES])
+def test_a_bad_variable_is_named_as_the_role_variable_before_anything_is_written(
+    sim, ansible, tmp_path, variable, value, message
+):
+    run = ansible.playbook(report_playbook(tmp_path / "report", **{variable: value}))
+    assert run.rc == 2 and message in run.flat_output, run.output[-3000:]
+    failed = [record for record in run.records if record["status"] == "failed"]
+    assert len(failed) == 1 and message in failed[0]["result"]["msg"], failed
+    said = [line for line in run.output.splitlines() if line.startswith(("fatal:", "[ERROR]"))] + [failed[0]["result"]["msg"]]
+    assert not any(OPTIONS.search(line) for line in said), "a module option named: %s" % said
+    assert not (tmp_path / "report").exists(), "nothing is written"
+    assert sim.stats().get("requests", 0) == 0, "a bad value never reaches CM"
+
+
+def test_a_connection_error_keeps_its_own_message(sim, ansible, tmp_path):
+    plain = ansible.adhoc("ciphertrust.cckm.sync_status", "clouds=aws", CM_PASSWORD="wrong")
+    said = plain.result("")["msg"]
+    assert plain.rc == 2 and "Check username, password" in said, plain.output[-3000:]
+    run = ansible.playbook(report_playbook(tmp_path / "report", sync_report_clouds="aws"), CM_PASSWORD="wrong")
+    assert run.rc == 2
+    failed = [record for record in run.records if record["status"] == "failed"]
+    assert [record["result"]["msg"] for record in failed] == [said], failed
+    assert failed[0]["result"].get("error", {}).get("status") == 401, "the module's own failure, with its facts"
+    assert not (tmp_path / "report").exists()

@@ -214,26 +214,28 @@ def test_a_patch_keeps_params_the_collection_does_not_know(sim, ansible):
     assert list(sim.scheduler.configs.values())[0]["params"]["sync_items"] == ["key"]
 
 
-def test_a_schedule_that_never_runs_warns_why_and_dates_can_be_cleared(sim, ansible):
+def test_a_schedule_that_never_runs_is_refused_or_warns_why_and_dates_can_be_cleared(sim, ansible):
     feb31 = {**NIGHTLY, "name": "never", "run_at": "0 2 31 2 *"}
     over = {**NIGHTLY, "name": "over", "end_date": "2020-01-01T00:00:00Z", "start_date": "2019-01-01T00:00:00Z"}
     cleared = {**over, "end_date": "", "start_date": ""}
     run = ansible.playbook(
         playbook(
-            task("31 February", SCHEDULE, feb31),
+            task("31 February", SCHEDULE, feb31, ignore_errors=True),
             task("ended", SCHEDULE, over),
             task("clear the dates", SCHEDULE, cleared),
             task("cleared already", SCHEDULE, cleared),
         )
     )
     assert run.rc == 0, run.output[-3000:]
-    assert "Schedule 'never' never runs as it stands: run_at '0 2 31 2 *' matches no date" in run.flat_output
+    refused = run.result("31 February")
+    assert run.status("31 February") == "failed" and refused["changed"] is False  # no date matches: refused, not written
+    assert refused["msg"].startswith("run_at: '0 2 31 2 *' never runs: February has no 31st day."), refused["msg"]
     assert "Schedule 'over' never runs as it stands: its end_date 2020-01-01T00:00:00Z has passed" in run.flat_output
-    assert run.result("31 February")["schedule"]["next_run_at"] is None
     cleared = run.result("clear the dates")
     assert cleared["changed"] is True and cleared["schedule"]["next_run_at"].endswith("T02:00:00Z")
     assert run.result("cleared already")["changed"] is False
-    patch = sim.scheduler.writes[2]["body"]
+    assert [w["body"].get("name") for w in sim.scheduler.writes] == ["over", None], "nothing written for 'never'"
+    patch = sim.scheduler.writes[1]["body"]
     assert patch == {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-01T00:00:00Z"}  # CM's own "unset"
     assert run.flat_output.count("Schedule 'over' never runs") == 1, "not once the dates are cleared"
 

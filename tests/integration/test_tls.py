@@ -1,4 +1,5 @@
-"""TLS: verification on by default, ca_cert over REQUESTS_CA_BUNDLE, validate_certs false, host names.
+"""TLS: verification on by default, a ca_cert that did not sign CM, ca_cert over REQUESTS_CA_BUNDLE, validate_certs
+false, host names.
 
 Every run sets REQUESTS_CA_BUNDLE to the system bundle (as execution environments do), which
 requests would otherwise let override the collection's own choice.
@@ -7,6 +8,8 @@ requests would otherwise let override the collection's own choice.
 from __future__ import annotations
 
 import pytest
+import trustme
+from cryptography import x509
 
 from tests.simulator import Simulator
 
@@ -26,6 +29,11 @@ BOTH = """
 """
 
 
+def issuer_of(sim):
+    """The issuer of the simulator's certificate as cryptography reads it, most specific first."""
+    return x509.load_pem_x509_certificate(sim.cert.cert_chain_pems[0].bytes()).issuer.rfc4514_string().replace(",", ", ")
+
+
 def run_both(ansible, **env):
     return ansible.playbook(BOTH, REQUESTS_CA_BUNDLE=SYSTEM_BUNDLE, **env)
 
@@ -36,6 +44,18 @@ def test_self_signed_cm_without_ca_cert_fails_saying_how_to_fix_it(sim, ansible)
         message = run.result(task)["msg"]
         assert "TLS verification of %s failed" % sim.address in message, message
         assert "set 'ca_cert' (CM_CA_CERT)" in message and "validate_certs: false" in message
+        assert "issued by '%s'" % issuer_of(sim) in message, message
+    assert sim.stats().get("logins", 0) == 0
+
+
+def test_a_ca_cert_that_did_not_sign_cm_is_named_with_the_issuer_cm_presented(sim, ansible, tmp_path):
+    other_ca = str(tmp_path / "other-ca.pem")
+    trustme.CA(organization_name="Not CM's CA").cert_pem.write_to_path(other_ca)
+    run = run_both(ansible, CM_CA_CERT=other_ca)
+    for task in ("info", "wait"):
+        message = run.result(task)["msg"]
+        assert "the CA certificate given in ca_cert (%r, from CM_CA_CERT) did not sign CM's certificate" % other_ca in message
+        assert "issued by '%s'" % issuer_of(sim) in message and "set 'ca_cert'" not in message, message
     assert sim.stats().get("logins", 0) == 0
 
 

@@ -150,6 +150,7 @@ def schedule_cases() -> List[Case]:
         ("run_at with 6 fields", dict(base, run_at="0 0 2 * * *"), "run_at"),
         ("run_at with an hour of 25", dict(base, run_at="0 25 * * *"), "run_at"),
         ("run_at with a bad day name", dict(base, run_at="0 2 * * someday"), "run_at"),
+        ("run_at on a day no month it names has", dict(base, run_at="0 2 31 2 *"), "run_at"),
         ("neither targets nor synchronize_all", {"name": "n", "cloud": "azure", "run_at": "0 2 * * *"}, "key_vaults"),
         ("targets and synchronize_all", dict(base, synchronize_all=True), "key_vaults"),
         ("target of another cloud", dict(base, kms=["x"]), "kms"),
@@ -225,3 +226,19 @@ def test_every_bad_input_fails_before_any_request_naming_the_option(sim, run_mod
             assert secret not in json.dumps(result)
     assert not problems, "\n".join(problems)
     assert sim.stats().get("requests", 0) == 0, "bad input reached CM"
+
+
+@pytest.mark.parametrize("value", [0, "0", "0s", "0h", " 0d ", -5, "-1h", "-90m"], ids=repr)
+def test_a_max_age_that_is_not_more_than_0_is_refused_as_such(sim, run_module, value):
+    result = run_module("sync_status", {"max_age": value})
+    assert result["failed"] and result["msg"] == (
+        "max_age: must be more than 0, got %r: give a duration such as 24h, 90m or 2d, or a number of seconds." % (value,)
+    )
+    assert sim.stats().get("requests", 0) == 0
+
+
+@pytest.mark.parametrize("value", ["soon", "24x", "h", True], ids=repr)
+def test_a_max_age_that_is_not_a_duration_is_refused_as_such(sim, run_module, value):
+    result = run_module("sync_status", {"max_age": value})
+    assert result["failed"] and result["msg"].startswith("max_age: %r is not a duration: " % (value,)), result["msg"]
+    assert "more than 0" not in result["msg"]

@@ -6,5 +6,15 @@ filters and skip/limit/total paging, get by id, start and cancel. Jobs move thro
 be injected; requests and logins are counted. Run it standalone with ``python -m tests.simulator``.
 """
 
-from tests.simulator.server import Simulator  # noqa: F401
-from tests.simulator.store import JobStore, SimJob  # noqa: F401
+from typing import Any
+
+_LAZY = {"Simulator": "tests.simulator.server", "JobStore": "tests.simulator.store", "SimJob": "tests.simulator.store"}
+
+
+def __getattr__(name: str) -> Any:
+    """The server's classes, imported when first asked for: ``python -m tests.simulator --help`` needs no trustme."""
+    if name not in _LAZY:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY[name]), name)

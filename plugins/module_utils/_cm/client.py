@@ -11,8 +11,9 @@ write) with jittered backoff on connection errors, 429 (honouring Retry-After) a
 4xx; within each attempt a read moves on to the next node of a cluster when a node cannot answer (``_cm.nodes``).
 A write goes to the node in use, once. A job or schedule just written that another node does not know yet
 (replication lag: a 404, or CM's 400 for not found) is read again for a few seconds. It verifies TLS unless told
-not to and passes ``verify=`` with every request so ``REQUESTS_CA_BUNDLE`` cannot override ``ca_cert``; and it turns
-every failure into a CckmError with one clear sentence that never contains a secret.
+not to and passes ``verify=`` with every request so ``REQUESTS_CA_BUNDLE`` cannot override ``ca_cert`` (when no CA
+it trusts signed CM's certificate, one unverified look at it names the issuer in the error); and it turns every
+failure into a CckmError with one clear sentence that never contains a secret.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.backoff import growing_delays
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.certificate import presented_names
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import (
     CckmError,
     decode_answer,
@@ -97,6 +99,7 @@ class CckmClient:
         on_retry: Optional[Callable[[str], None]] = None,
         give_up_after: Optional[float] = None,
         on_skip: Optional[Callable[[str], None]] = None,
+        ca_origin: Optional[str] = None,
     ) -> None:
         if requests is None:
             raise RuntimeError("the Python library 'requests' is required")
@@ -106,6 +109,8 @@ class CckmClient:
         """The node in use: reads start there, writes go there."""
         self.credentials = credentials
         self.verify = verify
+        self.ca_origin = ca_origin
+        """Where ``verify``'s CA bundle was given (``ca_cert``, ``CM_CA_CERT``, ...), for a TLS error to name."""
         self.request_timeout = request_timeout
         self.max_retries = max_retries
         self.retry_delays = retry_delays or (lambda: growing_delays(0.5, 8.0))
@@ -390,7 +395,16 @@ class CckmClient:
                 timeout=self.request_timeout,
             )
         except requests.exceptions.RequestException as exc:
-            raise transport_error(method, url, exc, self.request_timeout) from None
+            raise transport_error(
+                method,
+                url,
+                exc,
+                self.request_timeout,
+                ca_cert=self.verify if isinstance(self.verify, str) else None,
+                ca_origin=self.ca_origin,
+                # Only when no trusted CA signed CM's certificate: one unverified look names its issuer.
+                presented=lambda: presented_names(node.url, self.request_timeout),
+            ) from None
         return decode_answer(method, url, response)
 
     # -- synchronization jobs ---------------------------------------------------------------------

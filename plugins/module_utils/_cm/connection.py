@@ -68,21 +68,44 @@ class ConnectionSettings(NamedTuple):
     verify: Any
     credentials: _client.Credentials
     request_timeout: float
+    ca_origin: Optional[str] = None
+    """Where ``ca_cert`` was given (see ``given_as``), for a TLS error to name."""
 
     def client(self, **kwargs: Any) -> _client.CckmClient:
         return _client.CckmClient(
-            list(self.urls), self.credentials, verify=self.verify, request_timeout=self.request_timeout, **kwargs
+            list(self.urls),
+            self.credentials,
+            verify=self.verify,
+            request_timeout=self.request_timeout,
+            ca_origin=self.ca_origin,
+            **kwargs,
         )
 
 
-def connection_settings(params: Dict[str, Any]) -> ConnectionSettings:
-    """Check address, TLS, timeout and credentials (before any request) and return them."""
+def connection_settings(params: Dict[str, Any], ca_origin: Optional[str] = None) -> ConnectionSettings:
+    """Check address, TLS, timeout and credentials (before any request) and return them.
+
+    ``ca_origin``: where ``ca_cert`` was given (``given_as``), named when it did not sign CM's certificate.
+    """
     urls = base_urls(params.get("address"), bool(params.get("allow_http")))
     timeout = params.get("request_timeout")
     if not timeout or timeout <= 0:
         raise CckmInputError("request_timeout", "must be a number of seconds greater than 0, got %r." % timeout)
     verify = _verify(params)
-    return ConnectionSettings(urls, verify, credentials_from_params(params), float(timeout))
+    origin = ca_origin if isinstance(verify, str) else None
+    return ConnectionSettings(urls, verify, credentials_from_params(params), float(timeout), origin)
+
+
+def given_as(name: str, given: Mapping[str, Any], environ: Mapping[str, str]) -> Optional[str]:
+    """Where a connection option's value came from: its own name (or an alias) when ``given`` holds it, else the
+    variable it fell back to (``CM_*`` before ``CIPHERTRUST_*``), else None."""
+    option = CONNECTION_OPTIONS[name]
+    if any(given.get(key) is not None for key in [name] + list(option.spec.get("aliases", []))):
+        return name
+    for variable in option.envs:
+        if environ.get(variable) is not None:
+            return variable
+    return None
 
 
 def base_urls(address: Any, allow_http: bool = False) -> Tuple[str, ...]:

@@ -3,8 +3,9 @@
 """Typed errors, and turning CipherTrust Manager's answers and transport failures into them.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
-Everything here is a pure function of what it is given (no request is sent), so it is unit-tested
-without a server. Nothing calls fail_json: modules fail in ``_mains.module.fail_from_error``.
+Everything here is a pure function of what it is given (no request is sent; a TLS failure calls the look at CM's
+certificate the client hands in), so it is unit-tested without a server. Nothing calls fail_json: modules fail in
+``_mains.module.fail_from_error``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import ssl
 import time
 from email.utils import parsedate_to_datetime
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, Optional
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.certificate import CertificateNames
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.redact import redact
 
 try:
@@ -242,22 +244,26 @@ _NAME_RESOLUTION = (
 )
 
 
-def transport_error(method: str, url: str, exc: Exception, timeout: float) -> CckmError:
-    """A CckmError for a request that got no answer: TLS, timeout, DNS, refused, dropped."""
+def transport_error(
+    method: str,
+    url: str,
+    exc: Exception,
+    timeout: float,
+    ca_cert: Optional[str] = None,
+    ca_origin: Optional[str] = None,
+    presented: Optional[Callable[[], Optional[CertificateNames]]] = None,
+) -> CckmError:
+    """A CckmError for a request that got no answer: TLS, timeout, DNS, refused, dropped.
+
+    ``ca_cert``: the CA bundle the request was verified with (None: the system's), ``ca_origin`` where it was given
+    (``ca_cert``, ``CM_CA_CERT``, ...). ``presented()``: the names in the certificate CM presents, asked only when
+    no CA the user trusts signed it (the client's one unverified look; None when it cannot tell).
+    """
     reason = root_cause(exc)
     host = url.split("/")[2]
     if requests is not None and isinstance(exc, requests.exceptions.SSLError) and is_verification_failure(reason):
-        text = str(reason)
-        if "hostname" in text.lower() or "match" in text.lower():
-            advice = (
-                "the certificate does not name %r; use the host name the certificate was issued for "
-                "in 'address'" % host.rsplit(":", 1)[0]
-            )
-        else:
-            advice = (
-                "set 'ca_cert' (CM_CA_CERT) to the CA bundle that signed CM's certificate, or, knowingly, validate_certs: false"
-            )
-        return CckmError("TLS verification of %s failed (%s): %s." % (host, short(text), advice), url=url)
+        advice = verification_advice(reason, host, ca_cert, ca_origin, presented)
+        return CckmError("TLS verification of %s failed (%s): %s." % (host, verification_detail(reason), advice), url=url)
     if requests is not None and isinstance(exc, requests.exceptions.ConnectTimeout):
         return CckmError(
             "No connection to %s within request_timeout (%s s); check 'address', firewalls and proxies." % (host, timeout),
@@ -291,6 +297,86 @@ def transport_error(method: str, url: str, exc: Exception, timeout: float) -> Cc
         url=url,
         retryable=True,
     )
+
+
+_HOST_NAME_MISMATCH = (62, 64)
+"""OpenSSL's verify codes for a certificate that names another host, another IP address."""
+_NOT_YET_VALID, _EXPIRED = 9, 10
+
+
+def verification_advice(
+    reason: BaseException,
+    host: str,
+    ca_cert: Optional[str] = None,
+    ca_origin: Optional[str] = None,
+    presented: Optional[Callable[[], Optional[CertificateNames]]] = None,
+) -> str:
+    """What to do about a certificate TLS refused: the host name, its dates, or the CA (naming the issuer CM presented)."""
+    code = getattr(reason, "verify_code", None)
+    text = str(reason).lower()
+    if code in _HOST_NAME_MISMATCH or "hostname" in text or "match" in text:
+        return (
+            "the certificate does not name %r; use the host name the certificate was issued for in 'address'"
+            % host.rsplit(":", 1)[0]
+        )
+    if code == _EXPIRED or "has expired" in text:
+        return "CM's certificate has expired: renew it on CM, or, if it has not, correct this machine's clock"
+    if code == _NOT_YET_VALID or "not yet valid" in text:
+        return "CM's certificate is not valid yet: check this machine's clock (and CM's)"
+    names = _presented_names(presented)
+    if not ca_cert:
+        if names is not None and names.self_signed:
+            seen = " (CM presented a self-signed one, '%s': give that certificate itself)" % names.subject
+        elif names is not None:
+            seen = " (CM presented one issued by '%s'%s)" % (names.issuer, _subject(names, ", subject '%s'"))
+        else:
+            seen = ""
+        return (
+            "set 'ca_cert' (CM_CA_CERT) to the CA bundle that signed CM's certificate%s, or, knowingly, "
+            "validate_certs: false" % seen
+        )
+    # The user did give a bundle: say which, from where, and who signed CM's certificate instead.
+    given = "the CA certificate given in ca_cert (%r%s) did not sign CM's certificate" % (
+        ca_cert,
+        ", from %s" % ca_origin if ca_origin and ca_origin != "ca_cert" else "",
+    )
+    if names is not None and names.self_signed:
+        return (
+            "%s. CM presented a self-signed certificate, '%s': set ca_cert to that certificate itself in PEM, or, "
+            "knowingly, validate_certs: false" % (given, names.subject)
+        )
+    if names is not None:
+        return (
+            "%s. CM presented a certificate issued by '%s'%s: set ca_cert to that issuer's CA certificate in PEM (or a "
+            "bundle that holds it), or, knowingly, validate_certs: false"
+            % (given, names.issuer, _subject(names, " (subject '%s')"))
+        )
+    return (
+        "%s: set ca_cert to the CA that signed it, in PEM (or a bundle that holds it), or, knowingly, validate_certs: false"
+        % given
+    )
+
+
+def verification_detail(reason: BaseException) -> str:
+    """OpenSSL's reason in plain words (``certificate verify failed: unable to get local issuer certificate``), without
+    the ``[SSL: ...]`` tag and the ``(_ssl.c:NNNN)`` source line."""
+    message = getattr(reason, "verify_message", None)
+    if isinstance(message, str) and message:
+        return short("certificate verify failed: %s" % message.rstrip("."))
+    return short(str(reason))
+
+
+def _presented_names(presented: Optional[Callable[[], Optional[CertificateNames]]]) -> Optional[CertificateNames]:
+    """The names CM's certificate holds, or None: the look at it must never turn one error into another."""
+    try:
+        names = presented() if presented is not None else None
+    except Exception:
+        return None
+    return names if names is not None and names.issuer else None
+
+
+def _subject(names: CertificateNames, form: str) -> str:
+    return form % names.subject if names.subject else ""
 
 
 def is_verification_failure(reason: BaseException) -> bool:

@@ -70,18 +70,28 @@ def duration_text(seconds: int) -> str:
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.I)
 
 
-def parse_duration(text: Any) -> Optional[int]:
-    """Seconds in ``24h``, ``90m``, ``7d``, ``1d12h``, ``45s`` or a plain number of seconds; None if it is none of them."""
+def duration_seconds(text: Any) -> Optional[int]:
+    """Seconds in a duration as written, sign and zero kept: ``24h``, ``90m``, ``7d``, ``1d12h``, ``45s``, a number of
+    seconds, ``0s``, ``-1h``; None if it is none of them."""
     if isinstance(text, bool):
         return None
     if isinstance(text, int):
-        return text if text > 0 else None
-    value = str(text or "").strip()
+        return text
+    value = str(text if text is not None else "").strip()
+    sign = -1 if value.startswith("-") else 1
+    if sign < 0:
+        value = value[1:].strip()
     if value.isdigit():
-        return int(value) or None
+        return sign * int(value)
     match = _DURATION.match(value)
     if not value or not match or not any(match.groups()):
         return None
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    total = days * 86400 + hours * 3600 + minutes * 60 + seconds
-    return total or None
+    return sign * (days * 86400 + hours * 3600 + minutes * 60 + seconds)
+
+
+def parse_duration(text: Any) -> Optional[int]:
+    """Seconds in ``24h``, ``90m``, ``7d``, ``1d12h``, ``45s`` or a plain number of seconds, more than 0; None for
+    anything else (``duration_seconds`` tells a duration of 0 or less from what is not a duration)."""
+    seconds = duration_seconds(text)
+    return seconds if seconds is not None and seconds > 0 else None

@@ -24,6 +24,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection im
     ConnectionSettings,
     connection_settings,
     from_environment,
+    given_as,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, parse_duration, parse_time
@@ -87,7 +88,7 @@ class SourceConfig(NamedTuple):
             )
         params = {name: _connection_value(name, args, environ) for name in CONNECTION_OPTIONS}
         try:
-            settings = connection_settings(params)
+            settings = connection_settings(params, ca_origin=given_as("ca_cert", args, environ))
         except CckmError as error:
             raise SourceConfigError("ciphertrust.cckm.sync_jobs: %s" % error.message) from None
         return cls(

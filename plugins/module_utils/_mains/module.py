@@ -9,6 +9,7 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from typing import Any, Dict, List, NoReturn, Optional
 
@@ -16,7 +17,11 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud, cloud_with_filter
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm import client as _client
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import CONNECTION_OPTIONS, connection_settings
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import (
+    CONNECTION_OPTIONS,
+    connection_settings,
+    given_as,
+)
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
 
 CONNECTION_ARGSPEC: Dict[str, Dict[str, Any]] = {
@@ -65,7 +70,8 @@ def client_from_module(module: AnsibleModule, give_up_after: Optional[float] = N
 
     ``give_up_after``: seconds after which no retry starts (a wait's timeout).
     """
-    settings = connection_settings(module.params)
+    # AnsibleModule's fallback hides whether ca_cert came from the task or a variable; the task's own arguments tell.
+    settings = connection_settings(module.params, ca_origin=given_as("ca_cert", _load_params(), os.environ))
     plain = [url for url in settings.urls if url.startswith("http://")]
     if plain:
         module.warn(

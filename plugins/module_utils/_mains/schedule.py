@@ -29,7 +29,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.api im
     run_now,
     update,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import UTC, parse_cron
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import UTC, checked_cron
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     SETTINGS,
     UNSET_TIME,
@@ -120,7 +120,7 @@ def wanted_from(params: Dict[str, Any]) -> Wanted:
         raise CckmInputError("take_cloud_key_backup", "applies to azure schedules only, not to %s." % cloud.name)
     settings: Dict[str, Any] = {field: params.get(field) for field in SETTINGS}
     settings["run_at"] = " ".join(str(params["run_at"]).split())
-    parse_cron("run_at", settings["run_at"])
+    checked_cron("run_at", settings["run_at"])  # a date no month has is refused here, not written with a warning
     for option in ("start_date", "end_date"):
         if params.get(option) is not None:
             settings[option] = checked_time(option, params[option])

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import parse_duration
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import duration_seconds
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import (
     DEFAULT_MAX_AGE,
     DISCOVERED,
@@ -44,12 +44,17 @@ def status_argspec() -> Dict[str, Dict[str, Any]]:
 
 def checked_query(params: Dict[str, Any]) -> FleetQuery:
     """The fleet to read, or a CckmInputError naming the option (before any request)."""
-    max_age = parse_duration(params["max_age"])
+    max_age = duration_seconds(params["max_age"])
     if max_age is None:
         raise CckmInputError(
             "max_age",
             "%r is not a duration: give a number with a unit, s, m, h or d (24h, 90m, 7d, 1d12h), or a number of "
             "seconds." % (params["max_age"],),
+        )
+    if max_age <= 0:
+        raise CckmInputError(
+            "max_age",
+            "must be more than 0, got %r: give a duration such as 24h, 90m or 2d, or a number of seconds." % (params["max_age"],),
         )
     clouds: Optional[List[str]] = params.get("clouds") or None
     scopes: Optional[List[str]] = params.get("scopes") or None

@@ -142,6 +142,14 @@ def everything_warning(request: StartRequest) -> str:
     )
 
 
+def started_or_reused(job: Dict[str, Any], reused: bool) -> str:
+    """Who started the job a start waits for, for a timeout's message: the job runs on, and whose it is matters
+    before cancelling it (a reused job may be another user's, or a schedule's run)."""
+    if reused:
+        return "This task started no job: it reused job %s, already running and covering the targets." % job["id"]
+    return "This task started job %s." % job["id"]
+
+
 WAIT_ONLY = ("timeout", "poll_interval", "max_poll_interval", "fail_on", "progress_interval", "progress_file")
 """Options that only a wait reads: given without ``wait: true``, they are warned about."""
 
@@ -174,6 +182,7 @@ def run_sync_job_module() -> None:
             fail_on = params["fail_on"]
             # with targets named, each target is judged by its newest covering job: this one, or a newer one
             targets, floor = request.targets, outcome.job
+            origin, stopping = started_or_reused(outcome.job, outcome.reused), False
         else:
             scope = checked_scope(cloud, params.get("scope"))
             client = client_from_module(module, give_up_after=params["timeout"] if params["wait"] else None)
@@ -188,6 +197,8 @@ def run_sync_job_module() -> None:
             watched = [] if module.check_mode else [job["id"] for job in latest if job["state"] not in FINISHED_STATES]
             fail_on = [state for state in params["fail_on"] if state != CANCELLED]  # a cancelled job is the goal
             targets, floor = [], None
+            origin = "This task asked CM to cancel %s." % ", ".join(cancelled) if cancelled else ""
+            stopping = True  # the cancel is sent: what is left is to see the jobs stop
     except CckmError as error:
         fail_from_error(module, error, **result)
     if params["wait"] and watched:
@@ -198,5 +209,5 @@ def run_sync_job_module() -> None:
         else:
             query = JobQuery(cloud, scope=scope, ids=watched)
             watch = IdWatch(client, query, watched)
-        wait_and_report(module, watch, query, left, fail_on, changed=result["changed"], reused=result["reused"])
+        wait_and_report(module, watch, query, left, fail_on, origin, stopping, changed=result["changed"], reused=result["reused"])
     module.exit_json(**result)

@@ -8,11 +8,13 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 from __future__ import annotations
 
+import datetime
 import os
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, FILTER_OPTIONS, Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import Progress, plural, write_progress
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import (
@@ -22,7 +24,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states impo
     summarize_states,
     unknown_status_warnings,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import WaitOutcome, all_finished, wait_for_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import FilterWatch, IdWatch, TargetWatch
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_scope,
@@ -34,6 +36,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module imp
     validate_filter_values,
     validate_job_id,
 )
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.next_run import ScheduleRunWatch, schedule_to_wait_for
 
 TIMING_DEFAULTS: Dict[str, Any] = {
     "timeout": 1800,
@@ -70,6 +73,7 @@ def wait_argspec() -> Dict[str, Dict[str, Any]]:
         cloud={"type": "str", "required": True, "choices": sorted(CLOUDS)},
         scope={"type": "str"},
         id={"type": "list", "elements": "str"},
+        schedule={"type": "str"},
     )
     spec.update(timing_argspec())
     for option in FILTER_OPTIONS:
@@ -118,7 +122,25 @@ def _query(params: Dict[str, Any]) -> JobQuery:
             "cannot be given with %s: wait on given jobs (id), or on every job that matches the filter (%s), not both."
             % (cloud.filter_option, cloud.filter_option),
         )
+    if params.get("schedule") is not None:
+        _check_schedule_options(params, cloud, scope, bool(ids), bool(values))
     return JobQuery(cloud, scope=scope, ids=ids, filter_values=values)
+
+
+def _check_schedule_options(params: Dict[str, Any], cloud: Cloud, scope: str, ids: bool, values: bool) -> None:
+    """``schedule`` alone says what to wait for: not with ids or targets, and in the scope a scheduled run starts."""
+    if not params["schedule"].strip():
+        raise CckmInputError("schedule", "is empty; give the name of a synchronization schedule (sync_schedule's name).")
+    if ids or values:
+        raise CckmInputError(
+            "schedule",
+            "cannot be given with %s: wait for the schedule's next run, or for given jobs or targets, not both."
+            % ("id" if ids else cloud.filter_option),
+        )
+    if scope != cloud.default_scope:
+        raise CckmInputError(
+            "scope", "a scheduled run synchronizes %s %s; leave scope out with schedule." % (cloud.name, cloud.default_scope)
+        )
 
 
 def _write_progress(path: str, progress: Progress) -> None:
@@ -137,8 +159,16 @@ def run_wait_module() -> None:
         client = client_from_module(module, give_up_after=params["timeout"])  # retries inside a poll end with the wait
     except CckmError as error:
         fail_from_error(module, error)
+    if params.get("schedule") is not None:
+        try:
+            config, due = schedule_to_wait_for(client, params["schedule"], query.cloud.name, datetime.datetime.now(UTC))
+        except CckmError as error:
+            fail_from_error(module, error)
+        watch: Any = ScheduleRunWatch(client, query, config, due)
+        wait_and_report(module, watch, query, params, params["fail_on"], origin=watch.origin(), changed=False)
+        return
     if query.ids:
-        watch: Any = IdWatch(client, query, query.ids)
+        watch = IdWatch(client, query, query.ids)
     elif query.filter_values:
         watch = TargetWatch(client, query, query.filter_values)
     else:
@@ -146,8 +176,20 @@ def run_wait_module() -> None:
     wait_and_report(module, watch, query, params, params["fail_on"], changed=False)
 
 
-def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, Any], fail_on: List[str], **extra: Any) -> None:
-    """Wait with ``watch``, then exit or fail the module with the wait's result plus ``extra``."""
+def wait_and_report(
+    module: Any,
+    watch: Any,
+    query: JobQuery,
+    params: Dict[str, Any],
+    fail_on: List[str],
+    origin: str = "",
+    stopping: bool = False,
+    **extra: Any,
+) -> None:
+    """Wait with ``watch``, then exit or fail the module with the wait's result plus ``extra``.
+
+    ``origin`` and ``stopping`` only shape a timeout's message (see ``timeout_message``).
+    """
     progress_file: Optional[str] = params.get("progress_file")
 
     def on_poll(jobs, elapsed, polls, last_error):
@@ -156,7 +198,12 @@ def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, 
 
     try:
         outcome = wait_for_jobs(
-            watch.poll, params["timeout"], params["poll_interval"], params["max_poll_interval"], on_poll=on_poll
+            watch.poll,
+            params["timeout"],
+            params["poll_interval"],
+            params["max_poll_interval"],
+            done=getattr(watch, "done", all_finished),  # a schedule's run: not done before it has started
+            on_poll=on_poll,
         )
     except CckmError as error:
         fail_from_error(module, error, **extra)
@@ -175,20 +222,65 @@ def wait_and_report(module: Any, watch: Any, query: JobQuery, params: Dict[str, 
         result["last_error"] = outcome.last_error.message
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
+    if outcome.timed_out and not jobs and hasattr(watch, "not_started_message"):
+        module.fail_json(msg=watch.not_started_message(outcome), **result)
     if outcome.timed_out:
-        running = ["%s (%s)" % (job.get("id"), job["state"]) for job in jobs if job["state"] not in FINISHED_STATES]
-        message = "Timed out after %.0f s and %s waiting for %s %s synchronization: still running: %s." % (
-            outcome.elapsed,
-            plural(outcome.polls, "poll"),
-            query.cloud.name,
-            query.scope,
-            ", ".join(running) or "(no answer from CM)",
-        )
-        if outcome.last_error:
-            message += " Last error: %s" % outcome.last_error.message
-        module.fail_json(msg=message, **result)
+        module.fail_json(msg=timeout_message(outcome, query, origin, stopping), **result)
     for warning in judged.warnings:
         module.warn(warning)
     if judged.failure:
         module.fail_json(msg=judged.failure, **result)
     module.exit_json(**result)
+
+
+MAX_IDS_IN_COMMAND = 3
+"""More running jobs than this: the commands in a timeout's message point at the ids listed, not repeat them."""
+
+
+def timeout_message(outcome: WaitOutcome, query: JobQuery, origin: str = "", stopping: bool = False) -> str:
+    """What a wait that ran out of time says: the jobs still running and their states, the time and polls it took,
+    ``origin`` (sync_job: whether this task started the job or reused a running one), then that the jobs keep
+    running on CM, since a timeout ends the wait and cancels nothing, and how to cancel them or wait again.
+
+    ``stopping``: the jobs are ones this task asked CM to cancel; they are still stopping, so the way on is
+    waiting again, not another cancel.
+    """
+    running = [job for job in outcome.jobs if job["state"] not in FINISHED_STATES]
+    message = "Timed out after %.0f s and %s waiting for %s %s synchronization: still running: %s." % (
+        outcome.elapsed,
+        plural(outcome.polls, "poll"),
+        query.cloud.name,
+        query.scope,
+        ", ".join("%s (%s)" % (job.get("id"), job["state"]) for job in running) or "(no answer from CM)",
+    )
+    if origin:
+        message += " " + origin
+    # without an answer, a wait by id still knows which jobs it waited for
+    ids = [str(job["id"]) for job in running if job.get("id")] or list(query.ids)
+    where = "cloud=%s scope=%s" % (query.cloud.name, query.scope)
+    if len(ids) > MAX_IDS_IN_COMMAND:
+        listed = "<the ids above>"
+    else:
+        listed = ",".join(ids)
+    it, they = ("it", "job %s" % ids[0]) if len(ids) == 1 else ("them", "jobs %s" % ", ".join(ids))
+    wait_again = "ciphertrust.cckm.sync_job_wait %s id=%s" % (where, listed)
+    if not ids:
+        message += (
+            " A wait's timeout does not cancel a job: whatever runs in the scope keeps running on CipherTrust Manager."
+            " To stop a job: ciphertrust.cckm.sync_job %s state=cancelled id=<its id> (the cloud's info module lists"
+            " them with overall_status: in_progress); or wait again." % where
+        )
+    elif stopping:
+        message += (
+            " A wait's timeout does not undo the cancel: CipherTrust Manager is still stopping %s. To see %s end,"
+            " wait again: %s." % (they, it, wait_again)
+        )
+    else:
+        message += (
+            " A wait's timeout does not cancel a job: %s %s running on CipherTrust Manager. To stop %s:"
+            " ciphertrust.cckm.sync_job %s state=cancelled id=%s; to see %s end, wait again: %s."
+            % (they, "keeps" if len(ids) == 1 else "keep", it, where, listed, it, wait_again)
+        )
+    if outcome.last_error:
+        message += " Last error: %s" % outcome.last_error.message
+    return message

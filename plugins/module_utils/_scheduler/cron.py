@@ -8,6 +8,10 @@ Fields are minute, hour, day of month, month and day of week, each ``*``, a numb
 ``a-b``, a step ``*/n`` or ``a-b/n``, or a comma list of those; ``?`` in either day field means any day
 (CM's scheduling pages allow it, and CM's UI writes it). When both day fields are restricted a day
 matches either (as every cron does). Times are UTC.
+
+``parse_cron`` reads any expression (CM's own configs too); ``checked_cron`` is the check of a ``run_at``
+about to be written, which also refuses a day of month that none of the months it names has (``31 2``):
+such a schedule would never run, whatever the year.
 """
 
 from __future__ import annotations
@@ -31,6 +35,22 @@ SHORTCUTS = {
     "@hourly": "0 * * * *",
 }
 """Shortcuts other crons take and CM does not, with the five fields that say the same."""
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+"""The most days each month has (February's 29th comes in leap years, so ``29 2`` does run)."""
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 ANY_DAY = "?"
 DAY_FIELDS = (2, 4)
 """Positions of day of month and day of week, the fields where ``?`` (any) is allowed."""
@@ -73,6 +93,21 @@ class Cron(NamedTuple):
         if self.days_restricted and self.weekdays_restricted:
             return in_days or in_weekdays
         return in_days and in_weekdays
+
+    def why_never(self) -> Optional[str]:
+        """Why no date ever matches (``February has no 31st day``), or None when some year has a matching day.
+
+        Only day of month can rule out every date: a month holds every weekday, and with both day fields
+        restricted a day matches either, so a restricted day of week always runs. Exact, not searched:
+        a day of month a month has falls on every weekday in some year (the 400-year Gregorian cycle).
+        """
+        if not self.days_restricted or self.weekdays_restricted:
+            return None
+        if any(day <= MONTH_DAYS[month - 1] for month in self.months for day in self.days):
+            return None
+        months = [MONTH_NAMES[month - 1] for month in sorted(self.months)]
+        days = [_ordinal(day) for day in sorted(self.days)]
+        return "%s %s no %s day" % (_joined(months, "and"), "has" if len(months) == 1 else "have", _joined(days, "or"))
 
     def next_after(self, moment: datetime.datetime) -> Optional[datetime.datetime]:
         """The first run strictly after ``moment`` (aware, any zone), in UTC; None when it never runs."""
@@ -118,6 +153,36 @@ def parse_cron(option: str, text: str) -> Cron:
     ]
     weekdays = frozenset(0 if day == 7 else day for day in values[4])
     return Cron(values[0], values[1], values[2], values[3], weekdays, restricted[2], restricted[4])
+
+
+def checked_cron(option: str, text: str) -> Cron:
+    """``text`` parsed for a schedule to be written: a CckmInputError also when no date ever matches it.
+
+    Refused before any request, rather than written with a warning: CM would keep a schedule that
+    never runs, and a playbook would report it changed and done.
+    """
+    cron = parse_cron(option, text)
+    why = cron.why_never()
+    if why:
+        months = [MONTH_NAMES[month - 1] for month in sorted(cron.months)]
+        most = max(MONTH_DAYS[month - 1] for month in cron.months)
+        leap = ", the 29th in leap years only" if most == 29 else ""
+        raise CckmInputError(
+            option,
+            "%r never runs: %s. Give a day of month %s has (1-%d%s), or another month."
+            % (text, why, _joined(months, "or"), most, leap),
+        )
+    return cron
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return "%d%s" % (number, suffix)
+
+
+def _joined(words: List[str], last: str) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else "%s %s %s" % (", ".join(words[:-1]), last, words[-1])
 
 
 def _parse_field(option: str, spec: Field, text: str) -> FrozenSet[int]:

@@ -134,6 +134,9 @@ def why_it_never_runs(config: Config, now: datetime.datetime) -> Optional[str]:
     if end is not None and end <= now:
         return "its end_date %s has passed" % utc_text(end)
     if cron.next_after(now) is None:
+        never = cron.why_never()  # sync_schedule refuses these; a schedule CM holds may have one
+        if never:
+            return "run_at %r matches no date (%s)" % (run_at, never)
         return "run_at %r matches no date in the next %d years" % (run_at, SEARCH_DAYS // 366)
     return "its first run after start_date comes after its end_date %s" % utc_text(end) if end else "it has no next run"
 

@@ -5,6 +5,8 @@ import threading
 import time
 
 import pytest
+import trustme
+from cryptography import x509
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.client import CckmClient, Credentials
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
@@ -161,11 +163,31 @@ def test_get_job_404_is_none(sim):
     assert make_client(sim).get_job(AWS + "/no-such-id") is None
 
 
+def simulator_issuer(sim):
+    """The issuer of the simulator's certificate as cryptography reads it, most specific first (the oracle)."""
+    return x509.load_pem_x509_certificate(sim.cert.cert_chain_pems[0].bytes()).issuer.rfc4514_string().replace(",", ", ")
+
+
 def test_tls_without_the_ca_fails_with_how_to_fix(sim, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     with pytest.raises(CckmError) as info:
         make_client(sim, verify=True).read_listing(AWS, {})
-    assert "ca_cert" in info.value.message and "validate_certs: false" in info.value.message
+    message = info.value.message
+    assert "set 'ca_cert' (CM_CA_CERT) to the CA bundle that signed CM's certificate" in message
+    assert "validate_certs: false" in message and "issued by '%s'" % simulator_issuer(sim) in message, message
+
+
+def test_tls_with_a_ca_cert_that_did_not_sign_cm_names_the_file_its_variable_and_cms_issuer(sim, tmp_path):
+    other_ca = str(tmp_path / "other-ca.pem")
+    trustme.CA(organization_name="Not CM's CA").cert_pem.write_to_path(other_ca)
+    with pytest.raises(CckmError) as info:
+        make_client(sim, verify=other_ca, ca_origin="CM_CA_CERT").read_listing(AWS, {})
+    message = info.value.message
+    assert "TLS verification of %s failed" % sim.address in message, message
+    assert "the CA certificate given in ca_cert (%r, from CM_CA_CERT) did not sign CM's certificate" % other_ca in message
+    assert "CM presented a certificate issued by '%s'" % simulator_issuer(sim) in message
+    assert "Not CM's CA" not in message and "set 'ca_cert'" not in message
+    assert sim.stats().get("logins", 0) == 0 and not info.value.retryable
 
 
 def test_ca_cert_wins_over_requests_ca_bundle(sim, monkeypatch):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import parse_cron
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.cron import checked_cron, parse_cron
 
 UTC = datetime.timezone.utc
 
@@ -86,3 +86,38 @@ def test_a_bad_expression_names_run_at_and_the_field(cron, words):
         parse_cron("run_at", cron)
     assert caught.value.option == "run_at"
     assert caught.value.message.startswith("run_at: ") and words in caught.value.message, caught.value.message
+
+
+@pytest.mark.parametrize(
+    "cron, why",
+    [
+        ("0 2 31 2 *", "'0 2 31 2 *' never runs: February has no 31st day"),
+        ("0 0 30 2 *", "'0 0 30 2 *' never runs: February has no 30th day"),
+        ("0 0 30,31 feb ?", "February has no 30th or 31st day"),
+        ("0 0 31 4,6,9,11 *", "April, June, September and November have no 31st day"),
+        ("0 0 31 apr-jun/2 *", "April and June have no 31st day"),
+        ("0 0 31 2 */2", "February has no 31st day"),  # a stepped '*' is no restriction: both fields must match
+        ("0 0 30 2 ?", "February has no 30th day"),  # '?' is any day, no restriction either
+    ],
+)
+def test_a_date_no_month_has_is_refused_naming_run_at_the_value_and_why(cron, why):
+    assert parse_cron("run_at", cron).next_after(at("2026-12-01 00:00")) is None, "it never runs indeed"
+    with pytest.raises(CckmInputError) as caught:
+        checked_cron("run_at", cron)
+    assert caught.value.option == "run_at"
+    assert caught.value.message.startswith("run_at: ") and why in caught.value.message, caught.value.message
+
+
+@pytest.mark.parametrize(
+    "cron, first",
+    [
+        ("0 0 29 2 *", "2028-02-29 00:00"),  # leap years have it
+        ("0 0 31 2 1", "2027-02-01 00:00"),  # both day fields restricted: either matches, so every Monday of February
+        ("0 0 31 2 mon", "2027-02-01 00:00"),
+        ("0 0 30,31 2,3 *", "2027-03-30 00:00"),  # March has them
+        ("0 0 31 * *", "2026-12-31 00:00"),
+    ],
+)
+def test_a_date_some_month_has_or_either_day_field_is_accepted(cron, first):
+    assert checked_cron("run_at", cron) == parse_cron("run_at", cron)
+    assert checked_cron("run_at", cron).next_after(at("2026-12-01 00:00")) == at(first)

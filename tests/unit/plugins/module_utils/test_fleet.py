@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, parse_duration
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import UTC, duration_seconds, parse_duration
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._fleet.status import (
     VERDICTS,
     FleetQuery,
@@ -188,6 +188,18 @@ def test_max_age_forms(text, seconds):
 @pytest.mark.parametrize("text", ["", "0", "soon", "24x", "-1h", True, 0, "h"])
 def test_max_age_refuses_what_is_not_a_duration(text):
     assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, seconds", [("0", 0), (0, 0), ("0s", 0), (" 0h ", 0), ("-1h", -3600), (-5, -5), ("-90", -90), ("1d12h", 129600)]
+)
+def test_a_duration_of_0_or_less_is_read_so_its_message_can_say_so(text, seconds):
+    assert duration_seconds(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", None, "soon", "24x", "h", "-", "+5", True, False])
+def test_a_duration_is_none_when_it_is_not_one(text):
+    assert duration_seconds(text) is None
 
 
 def test_every_scope_of_every_cloud_is_read_and_a_job_of_everything_covers_each_target(sim):

@@ -103,3 +103,27 @@ def test_every_connection_option_documents_its_variables_in_the_order_they_are_r
             )
             named = re.findall(r"E\(((?:CM|CIPHERTRUST)_[A-Z_]+)\)", text)
             assert list(dict.fromkeys(named)) == list(option.envs), (path, name, named)
+
+
+def test_given_as_names_the_tasks_option_else_the_variable_it_fell_back_to():
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import given_as
+
+    assert given_as("ca_cert", {"ca_cert": "a.pem"}, {"CM_CA_CERT": "b.pem"}) == "ca_cert"
+    assert given_as("ca_cert", {"ca_cert": None}, {"CIPHERTRUST_CA_CERT": "b", "CM_CA_CERT": "c"}) == "CM_CA_CERT"
+    assert given_as("ca_cert", {}, {"CIPHERTRUST_CA_CERT": "b.pem"}) == "CIPHERTRUST_CA_CERT"
+    assert given_as("ca_cert", {}, {}) is None
+    assert given_as("address", {"host": "cm"}, {"CM_ADDRESS": "other"}) == "address"  # an alias is the option
+
+
+def test_the_client_knows_where_its_ca_bundle_was_given_for_modules_and_the_event_source(tmp_path):
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.connection import connection_settings
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._eda.source import SourceConfig
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    args = {"address": "cm.example.com", "username": "u", "password": "p", "cloud": "aws"}
+    config = SourceConfig.from_args(args, {"CIPHERTRUST_CA_CERT": str(bundle)})
+    assert config.settings.ca_origin == "CIPHERTRUST_CA_CERT" and config.settings.client().ca_origin == "CIPHERTRUST_CA_CERT"
+    assert SourceConfig.from_args(dict(args, ca_cert=str(bundle)), {"CM_CA_CERT": "x"}).settings.ca_origin == "ca_cert"
+    params = {"address": "cm.example.com", "username": "u", "password": "p", "request_timeout": 30.0}
+    assert connection_settings(dict(params, validate_certs=False), ca_origin="CM_CA_CERT").ca_origin is None  # no bundle

@@ -18,6 +18,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedu
     parse_time,
     patch_body,
     predicted,
+    why_it_never_runs,
 )
 
 UTC = datetime.timezone.utc
@@ -112,6 +113,19 @@ def test_a_normalized_schedule_carries_the_collections_names():
 )
 def test_next_run_at(fields, expected):
     assert next_run_at(config(**fields), NOW) == expected
+
+
+@pytest.mark.parametrize(
+    "fields, why",
+    [
+        ({}, None),
+        ({"disabled": True, "run_at": "0 2 31 2 *"}, None),  # a paused schedule has no next run by choice
+        ({"run_at": "0 2 31 2 *"}, "run_at '0 2 31 2 *' matches no date (February has no 31st day)"),  # set on CM
+        ({"end_date": "2026-12-01T00:00:00Z"}, "its end_date 2026-12-01T00:00:00Z has passed"),
+    ],
+)
+def test_why_a_schedule_cm_holds_never_runs(fields, why):
+    assert why_it_never_runs(config(**fields), NOW) == why
 
 
 def test_predicted_shows_the_patch_applied():

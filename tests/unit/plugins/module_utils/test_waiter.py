@@ -4,9 +4,12 @@ import itertools
 
 import pytest
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import normalize_job
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import wait_for_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.wait import timeout_message
 
 
 class FakeTime:
@@ -119,3 +122,44 @@ def test_a_job_is_seen_to_end_within_a_tenth_of_its_run_or_poll_interval(job_sec
 
     outcome = wait_for_jobs(poll, 3600, 2, 30, clock=fake.clock, sleep=fake.sleep)
     assert job_seconds <= outcome.elapsed <= job_seconds + max(2, job_seconds * 0.1) + 1e-9
+
+
+# -- what a timeout says (sync_job_wait's and sync_job's message) -----------------------------------
+
+
+def timed_out(poll, query):
+    return timeout_message(wait(poll, FakeTime(), timeout=4), query)
+
+
+def test_a_timeout_says_the_jobs_keep_running_and_how_to_cancel_or_wait_again():
+    message = timed_out(script(RUNNING), JobQuery(CLOUDS["oci"], ids=["a"]))
+    assert message.startswith(
+        "Timed out after 4 s and 3 polls waiting for oci keys synchronization: still running: a (in_progress)."
+    )
+    assert "A wait's timeout does not cancel a job: job a keeps running on CipherTrust Manager." in message, message
+    assert "To stop it: ciphertrust.cckm.sync_job cloud=oci scope=keys state=cancelled id=a;" in message, message
+    assert message.endswith("to see it end, wait again: ciphertrust.cckm.sync_job_wait cloud=oci scope=keys id=a."), message
+
+
+def test_a_timeout_without_an_answer_still_names_the_jobs_waited_for_and_the_last_error():
+    boom = CckmError("HTTP 502", status=502, retryable=True)
+    message = timed_out(script(boom), JobQuery(CLOUDS["aws"], ids=["a", "b"]))
+    assert "still running: (no answer from CM)." in message, message
+    assert "jobs a, b keep running on CipherTrust Manager. To stop them:" in message and "id=a,b;" in message, message
+    assert message.endswith(" Last error: HTTP 502"), message
+    message = timed_out(script(boom), JobQuery(CLOUDS["aws"]))  # a whole scope: no id known
+    assert "whatever runs in the scope keeps running on CipherTrust Manager" in message, message
+    assert "state=cancelled id=<its id>" in message, message
+
+
+def test_a_timeout_over_many_jobs_points_at_the_ids_rather_than_repeating_them():
+    many = [{"id": "j%d" % n, "overall_status": "in progress"} for n in range(5)]
+    message = timed_out(script(many), JobQuery(CLOUDS["azure"]))
+    assert "jobs j0, j1, j2, j3, j4 keep running" in message and message.count("id=<the ids above>") == 2, message
+
+
+def test_a_timeout_after_a_cancel_says_cm_is_still_stopping_them():
+    outcome = wait(script(RUNNING), FakeTime(), timeout=4)
+    message = timeout_message(outcome, JobQuery(CLOUDS["aws"], ids=["a"]), "This task asked CM to cancel a.", stopping=True)
+    assert "(in_progress). This task asked CM to cancel a. A wait's timeout does not undo the cancel" in message, message
+    assert "still stopping job a" in message and "state=cancelled" not in message, message
