@@ -69,7 +69,8 @@ class ScheduleRunWatch:
         self.due = due
         self._due = parse_time(due)
         request: Optional[StartRequest] = what_a_run_starts(config)
-        assert request is not None  # schedule_to_wait_for checked the cloud
+        if request is None:  # schedule_to_wait_for checked the cloud: only a caller that did not gets here
+            raise CckmInputError("schedule", "%r synchronizes a cloud this collection does not know." % self.name)
         self.request = request
         self.job_watch: Optional[IdWatch] = None
 

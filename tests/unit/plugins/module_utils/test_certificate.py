@@ -117,12 +117,12 @@ def test_every_truncation_and_every_flipped_byte_of_a_certificate_is_none_or_nam
     for end in range(len(der)):
         assert certificate_names(der[:end]) is None
     rng = random.Random(7)
-    for _ in range(2000):
+    for _flip in range(2000):
         spoilt = bytearray(der)
         spoilt[rng.randrange(len(der))] = rng.randrange(256)
         result = certificate_names(bytes(spoilt))
         assert result is None or isinstance(result, CertificateNames)
-    assert certificate_names(bytes(rng.randrange(256) for _ in range(4096))) is None
+    assert certificate_names(bytes(rng.randrange(256) for _byte in range(4096))) is None
     assert certificate_names(None) is None  # never raises, whatever it is given
 
 
