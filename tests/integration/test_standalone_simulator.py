@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import requests
@@ -23,12 +24,23 @@ FRESH = {"HOME": os.environ.get("HOME", "/root"), "PATH": "/usr/local/bin:/usr/b
 
 def test_make_simulator_exports_drive_a_fresh_shell_and_due_schedules_run(tmp_path):
     argv = ["make", "--no-print-directory", "-s", "simulator", "ARGS=--port 0"]
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    # as a user's shell runs it: not under `make test`'s flags (its --output-sync would hold the output back)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     try:
         printed = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (printed and printed[-1].startswith("Ctrl-C stops it")):
-            printed.append(proc.stdout.readline())
+        ready = threading.Event()
+
+        def read():  # a thread, so that waiting for the lines is bounded in time
+            for line in proc.stdout:
+                printed.append(line)
+                if line.startswith("Ctrl-C stops it"):
+                    ready.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        assert ready.wait(timeout=60), printed
         exports = "".join(line for line in printed if line.startswith("export "))
         assert re.findall(r"^export (\w+)=", exports, re.M) == [
             "CM_ADDRESS",
