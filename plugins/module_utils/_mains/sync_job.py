@@ -7,7 +7,7 @@ Internal to ciphertrust.cckm: not a public API, may change without notice.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS, TARGET_OPTIONS, Cloud
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmError, CckmInputError
@@ -142,9 +142,11 @@ def everything_warning(request: StartRequest) -> str:
     )
 
 
-def started_or_reused(job: Dict[str, Any], reused: bool) -> str:
+def started_or_reused(job: Optional[Dict[str, Any]], reused: bool) -> str:
     """Who started the job a start waits for, for a timeout's message: the job runs on, and whose it is matters
-    before cancelling it (a reused job may be another user's, or a schedule's run)."""
+    before cancelling it (a reused job may be another user's, or a schedule's run). No job (check mode): nothing."""
+    if not job:
+        return ""
     if reused:
         return "This task started no job: it reused job %s, already running and covering the targets." % job["id"]
     return "This task started job %s." % job["id"]

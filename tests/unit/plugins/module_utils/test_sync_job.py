@@ -177,3 +177,11 @@ def test_a_cancel_whose_answers_are_all_lost_is_sent_at_most_three_times_each_af
         cancel(cm, AWS, "keys", [normalize_job(dict(cm.jobs[0]))], sleep=lambda s: None)
     assert cm.posts == 3 and cm.gets == ["a"] * 9, "three looks after each send"
     assert "Gave up on trying to cancel aws keys synchronization job a after 3 attempts" in info.value.message
+
+
+def test_who_started_a_job_says_nothing_when_check_mode_started_none():
+    from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.sync_job import started_or_reused
+
+    assert started_or_reused(None, False) == ""
+    assert started_or_reused({"id": "j1"}, True).startswith("This task started no job: it reused job j1")
+    assert started_or_reused({"id": "j1"}, False) == "This task started job j1."
