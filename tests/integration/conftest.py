@@ -131,6 +131,20 @@ class Ansible:
             argv += ["-a", module_args]
         return self._run(argv + list(args), self.env(**env), timeout)
 
+    def shell(self, command: str, cwd: Optional[str] = None, timeout: float = 180) -> subprocess.CompletedProcess:
+        """``command`` pasted into bash (``pipefail``), the virtualenv's ansible first on PATH, in ``cwd``
+        (default: this test's directory), as a reader runs a documented command."""
+        return subprocess.run(
+            ["bash", "-o", "pipefail", "-c", command],
+            env=self.env(PATH=BIN + os.pathsep + os.environ.get("PATH", "")),
+            cwd=cwd or str(self.tmp),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+
     def command(self, *argv: str, timeout: float = 120, **env: Optional[str]) -> subprocess.CompletedProcess:
         return subprocess.run(
             [os.path.join(BIN, argv[0]), *argv[1:]],

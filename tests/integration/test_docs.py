@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import time
 from typing import List, Tuple
 
 import pytest
 import yaml
 
-from tests.integration.helpers import BIN, ROOT, playbook, task
+from tests.integration.helpers import ROOT, playbook, task
 from tests.simulator.families import FAMILIES
 from tests.simulator.seed import seed_demo, seed_showcase
 
@@ -161,16 +160,7 @@ def returned_data(output: str) -> bool:
 def test_shell_command_returns_data_against_make_simulator(sim, ansible, name, command):
     seed_showcase(sim)  # what `make simulator` holds
     sim.starting.duration = 2.0  # a start with wait: true waits a job of a few seconds
-    proc = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", substituted(command, sim)],
-        env=dict(ansible.env(), PATH=BIN + os.pathsep + os.environ.get("PATH", "")),
-        cwd=str(ansible.tmp),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    proc = ansible.shell(substituted(command, sim))
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-3000:]
     assert "FAILED" not in output and warnings_in(output) == [], output[-3000:]

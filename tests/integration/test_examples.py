@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.integration.conftest import BIN, ROOT
+from tests.integration.conftest import ROOT
 from tests.integration.helpers import wait_for
 from tests.simulator.seed import seed_demo
 
@@ -90,7 +90,6 @@ def test_the_status_report_of_every_cloud(sim, ansible):
 
 def test_make_demo_writes_the_report_of_a_fleet_with_every_verdict():
     """What `make demo` runs (tests/demo.py): its own simulator holding a fleet, the sync_report role, the paths."""
-    import subprocess
     import sys
 
     proc = subprocess.run(
@@ -166,16 +165,7 @@ def test_nightly_azure_sync_header_commands_run_as_written(sim, ansible):
         clock = threading.Thread(target=the_run_comes, args=(run_at,), daemon=True)
         if "nightly_wait=true" in command:
             clock.start()
-        proc = subprocess.run(
-            ["bash", "-c", command],
-            cwd=ROOT,
-            env=dict(ansible.env(), PATH=BIN + os.pathsep + os.environ["PATH"]),
-            capture_output=True,
-            text=True,
-            timeout=240,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+        proc = ansible.shell(command, cwd=ROOT, timeout=240)
         output = proc.stdout + proc.stderr
         assert proc.returncode == 0, command + "\n" + output[-3000:]
         assert "RETRYING" not in output and "WARNING" not in output, output[-3000:]

@@ -94,6 +94,10 @@ class Cron(NamedTuple):
             return in_days or in_weekdays
         return in_days and in_weekdays
 
+    def month_names(self) -> List[str]:
+        """The months it runs in, by name, in calendar order."""
+        return [MONTH_NAMES[month - 1] for month in sorted(self.months)]
+
     def why_never(self) -> Optional[str]:
         """Why no date ever matches (``February has no 31st day``), or None when some year has a matching day.
 
@@ -105,7 +109,7 @@ class Cron(NamedTuple):
             return None
         if any(day <= MONTH_DAYS[month - 1] for month in self.months for day in self.days):
             return None
-        months = [MONTH_NAMES[month - 1] for month in sorted(self.months)]
+        months = self.month_names()
         days = [_ordinal(day) for day in sorted(self.days)]
         return "%s %s no %s day" % (_joined(months, "and"), "has" if len(months) == 1 else "have", _joined(days, "or"))
 
@@ -164,13 +168,12 @@ def checked_cron(option: str, text: str) -> Cron:
     cron = parse_cron(option, text)
     why = cron.why_never()
     if why:
-        months = [MONTH_NAMES[month - 1] for month in sorted(cron.months)]
         most = max(MONTH_DAYS[month - 1] for month in cron.months)
         leap = ", the 29th in leap years only" if most == 29 else ""
         raise CckmInputError(
             option,
             "%r never runs: %s. Give a day of month %s has (1-%d%s), or another month."
-            % (text, why, _joined(months, "or"), most, leap),
+            % (text, why, _joined(cron.month_names(), "or"), most, leap),
         )
     return cron
 
