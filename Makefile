@@ -13,8 +13,9 @@ PYTHON ?= $(shell .ci/find-python $(CORE_PYTHON))
 # Checkers (ansible-lint, ansible-builder, ansible-runner, antsibull) only in the main virtualenv.
 TOOLS_REQUIREMENTS := $(if $(filter $(CORE),$(MAIN_CORE)),-r tests/requirements-tools.txt,)
 CACHE ?= $(HOME)/.cache/ciphertrust-cckm
-REQ_HASH := $(shell cat requirements.txt tests/requirements.txt tests/requirements-tools.txt | sha256sum | cut -c1-12)
-VENV ?= $(CACHE)/venv-core$(CORE)-py$(CORE_PYTHON)-$(REQ_HASH)
+# Keyed by the requirements and the interpreter it is built from, so a change of either builds a new one.
+VENV_HASH := $(shell { echo "$(PYTHON)"; cat requirements.txt tests/requirements.txt tests/requirements-tools.txt; } | sha256sum | cut -c1-12)
+VENV ?= $(CACHE)/venv-core$(CORE)-py$(CORE_PYTHON)-$(VENV_HASH)
 BIN := $(VENV)/bin
 COLLECTIONS := $(CURDIR)/.build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/ciphertrust/cckm

@@ -11,7 +11,6 @@ from tests.simulator.families import FAMILIES
 both_status_filters = pytest.mark.usefixtures("both_status_filters")
 
 
-@both_status_filters
 def test_every_module_lists_its_clouds_jobs_in_every_scope_with_states(sim, ansible):
     now = time.time()
     expected = {}
@@ -57,7 +56,6 @@ def test_adhoc_in_progress_with_only_cm_variables_matches_both_spellings(sim, an
     assert '"in_progress": 2' in run.stdout  # the user sees the result on the terminal
 
 
-@both_status_filters
 def test_all_2500_jobs_newest_first_with_total_and_summary(sim, ansible):
     now = time.time()
     outcomes = ["completed", "failed", "partial", "aborted", "error"]

@@ -47,3 +47,14 @@ def test_a_python_that_is_nowhere_is_reported_with_what_was_tried():
     found = find_python(os.environ["PATH"], want="2.1")
     assert found.returncode == 1 and found.stdout == ""
     assert "no working Python 2.1" in found.stderr and "on PATH, outside virtualenvs" in found.stderr
+
+
+def test_the_operating_systems_python_is_preferred_to_pyenvs_even_after_it_on_path(tmp_path):
+    base = find_python(os.environ["PATH"]).stdout.strip()
+    assert base, "a base Python %s to link to" % WANT
+    shims, system = tmp_path / ".pyenv" / "shims", tmp_path / "usr" / "bin"
+    for folder in (shims, system):
+        folder.mkdir(parents=True)
+        (folder / ("python" + WANT)).symlink_to(base)
+    found = find_python(os.pathsep.join([str(shims), str(system), os.environ["PATH"]]))
+    assert found.returncode == 0 and found.stdout.strip() == str(system / ("python" + WANT)), found.stdout + found.stderr
