@@ -12,7 +12,7 @@ from tests.modules.test_bad_input import MODULES, names_option
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
 # the module side is the same on every core (make test-matrix runs it on each); 2.21 runs the role and the examples
 
-SAMPLE = 3  # cases per module through the real path; the whole matrix runs in-process
+SAMPLE = 2  # cases per module through the real path; the whole matrix runs in-process
 
 
 def test_a_sample_of_bad_input_fails_in_a_real_playbook_naming_the_option(sim, ansible):

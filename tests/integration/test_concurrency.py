@@ -1,4 +1,4 @@
-"""12 inventory hosts with forks 6, each listing and waiting on its own jobs at once.
+"""8 inventory hosts with forks 4, each listing and waiting on its own jobs at once.
 
 (make bench runs 50 hosts with forks 25 for the fan-out figures; here the point is that concurrent
 module runs never mix up results, logins or requests.)
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 import time
 
-HOSTS = 12
-FORKS = 6
+HOSTS = 8
+FORKS = 4
 
 PLAYBOOK = """
 - hosts: cms

@@ -136,7 +136,6 @@ def header_commands(name):
     return [line for line in comments if line.startswith("ansible-playbook ")]
 
 
-@EVERY_CORE
 def test_nightly_azure_sync_header_commands_run_as_written(sim, ansible):
     """Each command of the header, pasted in a shell: declare, another run_at, wait for the next run (the simulator's
     clock is moved to it instead of waiting), check mode, remove; no FAILED - RETRYING, nothing left behind."""

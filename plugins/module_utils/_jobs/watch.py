@@ -5,8 +5,9 @@ covering job, or every job of a scope.
 
 Internal to ciphertrust.cckm: not a public API, may change without notice.
 
-Each watch has ``poll()`` (the jobs that decide, normalized, newest first; the waiter waits while one runs)
-and ``judge(jobs, fail_on)`` (what the wait's result adds, its warnings, and the failure, if any).
+Each watch is a ``Watch``: ``poll()`` (the jobs that decide, normalized, newest first; the waiter waits while one
+runs), ``judge(jobs, fail_on)`` (what the wait's result adds, its warnings, and the failure, if any), ``done(jobs)``
+and ``not_started_message(outcome)``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states impo
     newest_first,
     normalize_job,
 )
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import WaitOutcome, all_finished
 
 Jobs = List[Dict[str, Any]]
 
@@ -82,7 +84,27 @@ def ended_text(job: Dict[str, Any], now: Optional[float] = None) -> str:
     return "ended %s at %s%s" % (job["state"], ended or "an unknown time", " (%s ago)" % ago if ago else "")
 
 
-class IdWatch:
+class Watch:
+    """What a wait asks of what it watches. ``poll`` and ``judge`` are each watch's own; the rest are defaults."""
+
+    def poll(self) -> Jobs:
+        """The jobs that decide the wait, normalized, newest first."""
+        raise NotImplementedError
+
+    def judge(self, jobs: Jobs, fail_on: List[str]) -> Judgement:
+        """What the wait says of ``jobs`` once it has waited."""
+        raise NotImplementedError
+
+    def done(self, jobs: Jobs) -> bool:
+        """Whether the wait is over: none of ``jobs`` runs (so no job at all is done too, unlike a schedule's run)."""
+        return all_finished(jobs)
+
+    def not_started_message(self, outcome: WaitOutcome) -> Optional[str]:
+        """A timeout's message when nothing it waits for had started; None: the usual timeout message says it."""
+        return None
+
+
+class IdWatch(Watch):
     """Watch jobs by id: one GET per job still running per poll; finished jobs are not asked again."""
 
     def __init__(self, client: JobReader, query: JobQuery, ids: List[str]) -> None:
@@ -117,7 +139,7 @@ class IdWatch:
         return Judgement(jobs_failure(failed) if failed else None, [], {})
 
 
-class FilterWatch:
+class FilterWatch(Watch):
     """Watch every job of a scope that is in progress (no target named), at a cost flat in CM's history.
 
     Each poll is one ``scan.look``: the first finds the running jobs with the status filter and
@@ -178,7 +200,7 @@ class FilterWatch:
         )
 
 
-class TargetWatch:
+class TargetWatch(Watch):
     """Watch, for each named target, the newest job that covers it, at a cost flat in CM's history.
 
     A job covers a target when it lists it by any of its identifiers (the target listing, read once, gives

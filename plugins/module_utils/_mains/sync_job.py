@@ -14,7 +14,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.coverage import named_targets, synchronizes_all
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, running_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states import CANCELLED, FINISHED_STATES, normalize_job
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch, TargetWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch, TargetWatch, Watch
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_scope,
     checked_targets,
@@ -207,7 +207,7 @@ def run_sync_job_module() -> None:
         left = dict(params, timeout=max(0.0, client.deadline - client.clock()))  # one timeout for start and wait
         if targets:
             query = JobQuery(cloud, scope=scope, filter_values=targets)
-            watch: Any = TargetWatch(client, query, targets, floor=floor)
+            watch: Watch = TargetWatch(client, query, targets, floor=floor)
         else:
             query = JobQuery(cloud, scope=scope, ids=watched)
             watch = IdWatch(client, query, watched)

@@ -24,8 +24,8 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.states impo
     summarize_states,
     unknown_status_warnings,
 )
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import WaitOutcome, all_finished, wait_for_jobs
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import FilterWatch, IdWatch, TargetWatch
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import WaitOutcome, wait_for_jobs
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import FilterWatch, IdWatch, TargetWatch, Watch
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._mains.module import (
     checked_scope,
     client_from_module,
@@ -164,9 +164,10 @@ def run_wait_module() -> None:
             config, due = schedule_to_wait_for(client, params["schedule"], query.cloud.name, datetime.datetime.now(UTC))
         except CckmError as error:
             fail_from_error(module, error)
-        watch: Any = ScheduleRunWatch(client, query, config, due)
-        wait_and_report(module, watch, query, params, params["fail_on"], origin=watch.origin(), changed=False)
+        run_watch = ScheduleRunWatch(client, query, config, due)
+        wait_and_report(module, run_watch, query, params, params["fail_on"], origin=run_watch.origin(), changed=False)
         return
+    watch: Watch
     if query.ids:
         watch = IdWatch(client, query, query.ids)
     elif query.filter_values:
@@ -178,7 +179,7 @@ def run_wait_module() -> None:
 
 def wait_and_report(
     module: Any,
-    watch: Any,
+    watch: Watch,
     query: JobQuery,
     params: Dict[str, Any],
     fail_on: List[str],
@@ -202,7 +203,7 @@ def wait_and_report(
             params["timeout"],
             params["poll_interval"],
             params["max_poll_interval"],
-            done=getattr(watch, "done", all_finished),  # a schedule's run: not done before it has started
+            done=watch.done,  # a schedule's run: not done before it has started
             on_poll=on_poll,
         )
     except CckmError as error:
@@ -222,10 +223,9 @@ def wait_and_report(
         result["last_error"] = outcome.last_error.message
     for warning in unknown_status_warnings(jobs):
         module.warn(warning)
-    if outcome.timed_out and not jobs and hasattr(watch, "not_started_message"):
-        module.fail_json(msg=watch.not_started_message(outcome), **result)
     if outcome.timed_out:
-        module.fail_json(msg=timeout_message(outcome, query, origin, stopping), **result)
+        not_started = None if jobs else watch.not_started_message(outcome)
+        module.fail_json(msg=not_started or timeout_message(outcome, query, origin, stopping), **result)
     for warning in judged.warnings:
         module.warn(warning)
     if judged.failure:

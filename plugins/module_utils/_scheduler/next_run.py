@@ -20,7 +20,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import 
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import plural
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.query import JobQuery, newest_jobs
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.waiter import WaitOutcome, all_finished
-from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch, Judgement, jobs_failure
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.watch import IdWatch, Judgement, Watch, jobs_failure
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.api import find_schedule, what_a_run_starts
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     cloud_of,
@@ -59,7 +59,7 @@ def schedule_to_wait_for(client: Any, name: str, cloud: str, now: datetime.datet
     return config, due
 
 
-class ScheduleRunWatch:
+class ScheduleRunWatch(Watch):
     """Watch the run of ``config`` due at ``due`` (its next run when the wait began): until it starts, then its job."""
 
     def __init__(self, client: Any, query: JobQuery, config: Dict[str, Any], due: str) -> None:
@@ -90,8 +90,7 @@ class ScheduleRunWatch:
             return [job]
         return self.job_watch.poll()
 
-    @staticmethod
-    def done(jobs: Jobs) -> bool:
+    def done(self, jobs: Jobs) -> bool:
         """Done once the run has started and its job has ended (no job yet: not done, unlike a wait by filter)."""
         return bool(jobs) and all_finished(jobs)
 
