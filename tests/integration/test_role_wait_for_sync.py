@@ -1,11 +1,13 @@
 """The wait_for_sync role end to end: progress lines, summary, wait_for_sync_result and set_stats."""
 
 import re
+import sys
 import time
 
 import pytest
+import yaml
 
-from tests.integration.helpers import role_playbook
+from tests.integration.helpers import playbook, role_playbook, task
 
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
 pytestmark = pytest.mark.every_core
@@ -65,16 +67,30 @@ BAD_VARIABLES = [
 ]
 
 
-@pytest.mark.parametrize("variable, value, message", BAD_VARIABLES, ids=["%s=%s" % (v[0], v[1]) for v in BAD_VARIABLES])
-def test_role_names_the_one_bad_variable_and_its_value(sim, ansible, variable, value, message):
-    run = ansible.playbook(role_playbook(wait_for_sync_cloud="aws", **{variable: value}))
-    assert run.rc == 2 and message in run.output, run.output
-    # the task's own msg, what a rescue, an AWX notification and ansible_failed_result.msg show
-    assert message in run.result("ciphertrust.cckm.wait_for_sync : Check the wait_for_sync variables")["msg"]
+def test_role_names_each_hosts_one_bad_variable_and_its_value(sim, ansible, tmp_path):
+    # One run, one inventory host per bad variable (given as that host's variable): each host fails on its own.
+    cases = {"case%d" % index: case for index, case in enumerate(BAD_VARIABLES)}
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    hosts = {host: dict(local, **{variable: value}) for host, (variable, value, _message) in cases.items()}
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    role = {"name": "ciphertrust.cckm.wait_for_sync"}
+    run = ansible.playbook(
+        playbook(task("run role", "ansible.builtin.import_role", role, vars={"wait_for_sync_cloud": "aws"}), hosts="all"),
+        "-i",
+        str(inventory),
+    )
+    assert run.rc == 2, run.output
     assert "One or more items failed" not in run.output and "DEPRECATION" not in run.output
-    others = {name for name, _value, _message in BAD_VARIABLES} - {variable}
-    failed_items = [line for line in run.output.splitlines() if "must be" in line or "may list" in line or "has '" in line]
-    assert not any(other in line for line in failed_items for other in others), "only the bad variable is named"
+    check = "ciphertrust.cckm.wait_for_sync : Check the wait_for_sync variables"
+    checks = {r["host"]: r for r in run.records if r["task"] == check}
+    assert sorted(checks) == sorted(cases), run.output[-3000:]
+    for host, (variable, value, message) in cases.items():
+        # the task's own msg, what a rescue, an AWX notification and ansible_failed_result.msg show
+        said = checks[host]["result"].get("msg", "")
+        assert checks[host]["status"] == "failed" and message in said, (variable, value, said)
+        others = {name for name, _value, _message in BAD_VARIABLES} - {variable}
+        assert not any(other in said for other in others), "only the bad variable is named: %r" % said
     assert sim.stats().get("requests", 0) == 0
 
 
