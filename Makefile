@@ -86,8 +86,15 @@ check: venv collection
 derive: venv collection
 	$(BIN)/python tools/derive.py
 
+# PYTEST_MARK narrows the playbook tests (default: all but the benchmark's smoke run, which is bench-smoke's).
+PYTEST_MARK ?= not bench
 integration: venv collection
-	$(BIN)/python -m pytest -q -n $(INTEGRATION_WORKERS) --dist worksteal --durations=10 $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") tests/integration
+	$(BIN)/python -m pytest -q -n $(INTEGRATION_WORKERS) --dist worksteal --durations=10 -m "$(PYTEST_MARK)" tests/integration
+
+# The benchmark's quick smoke run (tests/integration/test_bench_smoke.py), on its own.
+.PHONY: bench-smoke
+bench-smoke: venv collection
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m bench tests/integration
 
 # The fault, bad-input, TLS, secrets and concurrency matrix alone (make test runs it within
 # `integration`), with a table of outcomes and requests per fault.
@@ -109,8 +116,9 @@ bench: venv collection
 # on the newest core too the unit tests (through ansible-test units: check ran them with pytest on 2.19),
 # the in-process module tests, and the playbook tests whose controller side differs between cores
 # (marked every_core); `make test-matrix` runs all of them on every core.
-# The playbook tests wait on the simulator about half the time, so the packaging and sanity checks run
-# beside them (two jobs at once; --output-sync keeps each one's output together).
+# The playbook tests wait on the simulator about half the time, so the packaging and sanity checks and the
+# benchmark's smoke run (bench-smoke) run beside them (two jobs at once, each ending at about the same time;
+# --output-sync keeps each one's output together).
 .PHONY: test test-playbooks test-packaging-and-sanity
 test: check
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-playbooks test-packaging-and-sanity
@@ -118,7 +126,7 @@ test: check
 test-playbooks: integration
 
 test-packaging-and-sanity: venv collection
-	$(MAKE) --no-print-directory docs galaxy-import
+	$(MAKE) --no-print-directory docs galaxy-import bench-smoke
 	$(MAKE) --no-print-directory sanity CORE=2.16
 	$(MAKE) --no-print-directory ansible-test-units pytest-modules integration CORE=$(NEWEST_CORE) PYTEST_MARK="every_core and not tools" \
 	  INTEGRATION_WORKERS=2

@@ -29,6 +29,7 @@ SCENARIOS = [
 
 
 @pytest.mark.tools  # matplotlib is in the main virtualenv only
+@pytest.mark.bench  # make test runs it in the packaging lane (make bench-smoke), which ends well before the playbook tests
 def test_quick_benchmark_run_writes_the_report(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "tests.perf.bench", "--quick", "--out", str(tmp_path)],
