@@ -67,18 +67,24 @@ BAD_VARIABLES = [
 ]
 
 
+def role_on_hosts(ansible, tmp_path, hosts, **role_vars):
+    """One run of the role over an inventory host per entry of ``hosts`` (its variables), each with ``role_vars``.
+
+    Each host checks its own variables; the wait itself runs once, on the controller (the role's run_once).
+    """
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {host: dict(local, **given) for host, given in hosts.items()}}}))
+    role = task("run role", "ansible.builtin.import_role", {"name": "ciphertrust.cckm.wait_for_sync"}, vars=role_vars)
+    shown = task("show result", "ansible.builtin.debug", {"var": "wait_for_sync_result"})
+    return ansible.playbook(playbook(role, shown, hosts="all"), "-i", str(inventory))
+
+
 def test_role_names_each_hosts_one_bad_variable_and_its_value(sim, ansible, tmp_path):
     # One run, one inventory host per bad variable (given as that host's variable): each host fails on its own.
     cases = {"case%d" % index: case for index, case in enumerate(BAD_VARIABLES)}
-    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
-    hosts = {host: dict(local, **{variable: value}) for host, (variable, value, _message) in cases.items()}
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
-    role = {"name": "ciphertrust.cckm.wait_for_sync"}
-    run = ansible.playbook(
-        playbook(task("run role", "ansible.builtin.import_role", role, vars={"wait_for_sync_cloud": "aws"}), hosts="all"),
-        "-i",
-        str(inventory),
+    run = role_on_hosts(
+        ansible, tmp_path, {host: {variable: value} for host, (variable, value, _m) in cases.items()}, wait_for_sync_cloud="aws"
     )
     assert run.rc == 2, run.output
     assert "One or more items failed" not in run.output and "DEPRECATION" not in run.output
