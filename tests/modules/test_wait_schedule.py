@@ -64,13 +64,18 @@ AWS = {"cloud": "aws"}
             ("vaults", "AzureCloud", {}),
             "schedule: 'vaults' synchronizes azure, not aws; give cloud=azure.",
         ),
+        (
+            dict(AWS, schedule="alibaba"),
+            ("alibaba", "AlibabaCloud", {}),
+            "schedule: 'alibaba' synchronizes cloud_name 'AlibabaCloud', which is none of this collection's clouds (aws, ",
+        ),
         (dict(AWS, schedule="off"), ("off", "aws", {"disabled": True}), "schedule: 'off' does not run again (it is disabled)"),
         (dict(AWS, schedule="x", id=[JOB]), None, "schedule: cannot be given with id"),
         (dict(AWS, schedule="x", kms=["kms-prod"]), None, "schedule: cannot be given with kms"),
         (dict(AWS, schedule="x", scope="custom_key_stores"), None, "scope: a scheduled run synchronizes aws keys"),
         (dict(AWS, schedule=" "), None, "schedule: is empty"),
     ],
-    ids=["missing", "other cloud", "disabled", "with id", "with targets", "other scope", "empty"],
+    ids=["missing", "other cloud", "unknown cloud", "disabled", "with id", "with targets", "other scope", "empty"],
 )
 def test_a_schedule_that_cannot_be_waited_for_is_refused(sim, run_module, args, config, expected):
     if config:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
+from ansible_collections.ciphertrust.cckm.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.errors import CckmInputError
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._cm.times import parse_time
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._jobs.progress import plural
@@ -25,6 +26,7 @@ from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.api im
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._scheduler.schedules import (
     cloud_of,
     next_run_at,
+    params_of,
     why_it_never_runs,
 )
 from ansible_collections.ciphertrust.cckm.plugins.module_utils._writes.start import StartRequest, covering_jobs
@@ -46,12 +48,15 @@ def schedule_to_wait_for(client: Any, name: str, cloud: str, now: datetime.datet
             "them." % name,
         )
     owner = cloud_of(config)
-    if owner is None or owner.name != cloud:
+    if owner is None:
         raise CckmInputError(
             "schedule",
-            "%r synchronizes %s, not %s; give cloud=%s."
-            % (name, owner.name if owner else "a cloud this collection does not know", cloud, owner.name if owner else "?"),
+            "%r synchronizes cloud_name %r, which is none of this collection's clouds (%s), so this collection cannot "
+            "wait for its runs; ciphertrust.cckm.sync_schedule_info name=%s shows it."
+            % (name, str(params_of(config).get("cloud_name") or ""), ", ".join(CLOUDS), name),
         )
+    if owner.name != cloud:
+        raise CckmInputError("schedule", "%r synchronizes %s, not %s; give cloud=%s." % (name, owner.name, cloud, owner.name))
     due = next_run_at(config, now)
     if due is None:
         why = "it is disabled" if config.get("disabled") is True else why_it_never_runs(config, now) or "it has no next run"
