@@ -40,12 +40,21 @@ def wait_playbook(**args: Any) -> str:
     return playbook(task("wait", "ciphertrust.cckm.sync_job_wait", args))
 
 
-def role_playbook(**role_vars: Any) -> str:
+def role_playbook(hosts: str = "localhost", **role_vars: Any) -> str:
     """The wait_for_sync role with ``role_vars`` (values as a survey or playbook gives them), then its result."""
     return playbook(
         task("run role", "ansible.builtin.import_role", {"name": "ciphertrust.cckm.wait_for_sync"}, vars=role_vars),
         task("show result", "ansible.builtin.debug", {"var": "wait_for_sync_result"}),
+        hosts=hosts,
     )
+
+
+def local_inventory(path: Any, hosts: Dict[str, Dict[str, Any]], **group_vars: Any) -> str:
+    """An inventory file at ``path``: group ``cms`` of ``hosts`` (each with its own variables), all run locally with
+    the tests' Python, with ``group_vars``; returns the path to give ``-i``."""
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    path.write_text(yaml.safe_dump({"cms": {"vars": dict(local, **group_vars), "hosts": hosts}}))
+    return str(path)
 
 
 # -- ansible-runner, fed as AWX feeds it ------------------------------------------------------------

@@ -4,7 +4,6 @@ replication lag, every node down, the vendor's CIPHERTRUST_* variables, and CM's
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 
@@ -13,6 +12,7 @@ import pytest
 from tests.integration.conftest import Ansible
 from tests.integration.helpers import (
     checkpoint_running,
+    local_inventory,
     playbook,
     private_data_dir,
     run_runner,
@@ -244,11 +244,8 @@ def test_a_soak_of_starts_over_a_cluster_with_faults_and_a_node_restarted_starts
     restarted = when(
         lambda: cluster.stats().get("start_requests", 0) >= 3, lambda: went_down.append(cluster.restart(4.0, node=0))
     )
-    inventory = tmp_path / "hosts.yml"
-    lines = ["cms:", "  vars:", "    ansible_connection: local", "    ansible_python_interpreter: %s" % sys.executable]
-    lines += ["  hosts:"] + ["    %s:" % host for host in hosts]
-    inventory.write_text("\n".join(lines) + "\n")
-    run = on_shared.playbook(SOAK, "-i", str(inventory), "--forks", "4", timeout=600, CM_ADDRESS=every_node(cluster))
+    inventory = local_inventory(tmp_path / "hosts.yml", {host: {} for host in hosts})
+    run = on_shared.playbook(SOAK, "-i", inventory, "--forks", "4", timeout=600, CM_ADDRESS=every_node(cluster))
     restarted.join(5)
     failed = [r["result"].get("msg") for r in run.records if r["status"] == "failed"]
     assert run.rc == 0 and not failed, failed or run.output[-3000:]

@@ -6,8 +6,9 @@ module runs never mix up results, logins or requests.)
 
 from __future__ import annotations
 
-import sys
 import time
+
+from tests.integration.helpers import local_inventory
 
 HOSTS = 8
 FORKS = 4
@@ -36,12 +37,9 @@ def test_many_hosts_list_and_wait_at_once_with_their_own_results(sim, ansible, t
         host = "cm%02d" % index
         finished[host] = sim.add_job("aws", filter_values=["kms-" + host], created=now - 60).id
         running[host] = sim.add_job("aws", filter_values=["kms-" + host], duration=3, starts_when_seen=True).id
-    inventory = tmp_path / "hosts.yml"
-    lines = ["cms:", "  vars:", "    ansible_connection: local", "    ansible_python_interpreter: %s" % sys.executable]
-    lines += ["    job_ids:"] + ["      %s: [%s]" % (host, job) for host, job in running.items()]
-    lines += ["  hosts:"] + ["    %s:" % host for host in running]
-    inventory.write_text("\n".join(lines) + "\n")
-    run = ansible.playbook(PLAYBOOK, "-i", str(inventory), "--forks", str(FORKS), timeout=600)
+    job_ids = {host: [job] for host, job in running.items()}
+    inventory = local_inventory(tmp_path / "hosts.yml", {host: {} for host in running}, job_ids=job_ids)
+    run = ansible.playbook(PLAYBOOK, "-i", inventory, "--forks", str(FORKS), timeout=600)
     assert run.rc == 0, run.output[-3000:]
 
     listed = {r["host"]: r["result"] for r in run.records if r["task"] == "info"}

@@ -1,13 +1,11 @@
 """The wait_for_sync role end to end: progress lines, summary, wait_for_sync_result and set_stats."""
 
 import re
-import sys
 import time
 
 import pytest
-import yaml
 
-from tests.integration.helpers import playbook, role_playbook, task
+from tests.integration.helpers import local_inventory, role_playbook
 
 # The controller side of this path differs between ansible-core versions: make test runs it on the newest too.
 pytestmark = pytest.mark.every_core
@@ -67,25 +65,14 @@ BAD_VARIABLES = [
 ]
 
 
-def role_on_hosts(ansible, tmp_path, hosts, **role_vars):
-    """One run of the role over an inventory host per entry of ``hosts`` (its variables), each with ``role_vars``.
-
-    Each host checks its own variables; the wait itself runs once, on the controller (the role's run_once).
-    """
-    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {host: dict(local, **given) for host, given in hosts.items()}}}))
-    role = task("run role", "ansible.builtin.import_role", {"name": "ciphertrust.cckm.wait_for_sync"}, vars=role_vars)
-    shown = task("show result", "ansible.builtin.debug", {"var": "wait_for_sync_result"})
-    return ansible.playbook(playbook(role, shown, hosts="all"), "-i", str(inventory))
-
-
 def test_role_names_each_hosts_one_bad_variable_and_its_value(sim, ansible, tmp_path):
     # One run, one inventory host per bad variable (given as that host's variable): each host fails on its own.
+    # (each host checks its own variables; the wait itself would run once, on the controller: the role's run_once)
     cases = {"case%d" % index: case for index, case in enumerate(BAD_VARIABLES)}
-    run = role_on_hosts(
-        ansible, tmp_path, {host: {variable: value} for host, (variable, value, _m) in cases.items()}, wait_for_sync_cloud="aws"
+    inventory = local_inventory(
+        tmp_path / "hosts.yml", {host: {variable: value} for host, (variable, value, _m) in cases.items()}
     )
+    run = ansible.playbook(role_playbook(hosts="cms", wait_for_sync_cloud="aws"), "-i", inventory)
     assert run.rc == 2, run.output
     assert "One or more items failed" not in run.output and "DEPRECATION" not in run.output
     check = "ciphertrust.cckm.wait_for_sync : Check the wait_for_sync variables"
